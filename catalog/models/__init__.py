@@ -1,0 +1,20 @@
+from catalog.models.feeds import FeedImport, FeedImportStatus, FeedRejection
+from catalog.models.listings import (
+    Condition,
+    Grade,
+    Listing,
+    ListingPartNumber,
+    ListingPhoto,
+    ListingStatus,
+    Location,
+    LocationKind,
+)
+from catalog.models.parts import Fitment, InterchangeGroup, Part, PartType, PartTypeGroup
+from catalog.models.vehicles import Make, Vehicle, VehicleModel
+
+__all__ = [
+    "Condition", "FeedImport", "FeedImportStatus", "FeedRejection", "Fitment", "Grade",
+    "InterchangeGroup", "Listing", "ListingPartNumber", "ListingPhoto", "ListingStatus",
+    "Location", "LocationKind", "Make", "Part", "PartType", "PartTypeGroup", "Vehicle",
+    "VehicleModel",
+]  # fmt: skip
