@@ -31,7 +31,9 @@ def user_register(*, username: str, email: str, password: str, **profile: str) -
     try:
         validate_password(password, user)
     except ValidationError as error:
-        raise DomainError("The password is too weak.", fields={"password": error.messages}) from None
+        raise DomainError(
+            "The password is too weak.", fields={"password": error.messages}
+        ) from None
     user.set_password(password)
     try:
         user.save()

@@ -1,6 +1,7 @@
 from catalog.models.feeds import FeedImport, FeedImportStatus, FeedRejection
 from catalog.models.listings import (
     Condition,
+    Currency,
     Grade,
     Listing,
     ListingPartNumber,
@@ -13,7 +14,7 @@ from catalog.models.parts import Fitment, InterchangeGroup, Part, PartType, Part
 from catalog.models.vehicles import Make, Vehicle, VehicleModel
 
 __all__ = [
-    "Condition", "FeedImport", "FeedImportStatus", "FeedRejection", "Fitment", "Grade",
+    "Condition", "Currency", "FeedImport", "FeedImportStatus", "FeedRejection", "Fitment", "Grade",
     "InterchangeGroup", "Listing", "ListingPartNumber", "ListingPhoto", "ListingStatus",
     "Location", "LocationKind", "Make", "Part", "PartType", "PartTypeGroup", "Vehicle",
     "VehicleModel",

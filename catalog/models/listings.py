@@ -236,7 +236,9 @@ def listing_photo_path(photo: "ListingPhoto", filename: str) -> str:
 
 class ListingPhoto(models.Model):
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to=listing_photo_path, width_field="width", height_field="height")
+    image = models.ImageField(
+        upload_to=listing_photo_path, width_field="width", height_field="height"
+    )
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     position = models.PositiveSmallIntegerField(default=0)

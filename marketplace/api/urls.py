@@ -12,9 +12,7 @@ urlpatterns = [
         views.OrganisationRegisterApi.as_view(),
         name="organisation-register",
     ),
-    path(
-        "organisations/<slug:slug>/", views.OrganisationDetailApi.as_view(), name="organisation"
-    ),
+    path("organisations/<slug:slug>/", views.OrganisationDetailApi.as_view(), name="organisation"),
     path(
         "organisations/<slug:slug>/approve/",
         views.OrganisationApproveApi.as_view(),

@@ -97,7 +97,9 @@ class OrganisationListApi(generics.ListAPIView):
 class OrganisationRegisterApi(APIView):
     """Register another business organisation owned by the caller; it starts pending."""
 
-    @extend_schema(request=OrganisationInputSerializer, responses={201: OrganisationOutputSerializer})
+    @extend_schema(
+        request=OrganisationInputSerializer, responses={201: OrganisationOutputSerializer}
+    )
     def post(self, request):
         data = OrganisationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,0 +1,92 @@
+"""Reads of the catalog shared by the API, the pages, feeds and services."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from catalog.models import (
+    FeedImport,
+    Fitment,
+    Listing,
+    ListingStatus,
+    Location,
+    Part,
+    Vehicle,
+)
+from catalog.part_numbers import normalise_part_number
+from marketplace.models import User
+from marketplace.selectors import organisation_ids_for
+
+PUBLIC_STATUSES = (ListingStatus.ACTIVE, ListingStatus.SOLD_OUT)
+
+
+def vehicle_for(*, make: str, model: str, year: int | None) -> Vehicle | None:
+    """Our vehicle row for a make, model and year, matched without regard to case."""
+    if not (make and model and year):
+        return None
+    return (
+        Vehicle.objects.filter(
+            model__make__name__iexact=make.strip(), model__name__iexact=model.strip(), year=year
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+def vehicles_for_decoding(*, make: str, model: str, year: int) -> QuerySet[Vehicle]:
+    return Vehicle.objects.filter(
+        model__make__name__iexact=make, model__name__iexact=model, year=year
+    ).select_related("model__make")
+
+
+def part_by_number(number: str) -> Part | None:
+    normalised = normalise_part_number(number)
+    return Part.objects.filter(oe_number_normalised=normalised).first() if normalised else None
+
+
+def parts_with_details() -> QuerySet[Part]:
+    return Part.objects.select_related("part_type__group", "interchange_group").prefetch_related(
+        Prefetch("fitments", queryset=Fitment.objects.select_related("vehicle_model__make")),
+    )
+
+
+def _seller_scope(user: User) -> Q:
+    """Listings the caller sells: their organisations' and, as an individual, their own."""
+    return Q(seller_organisation_id__in=organisation_ids_for(user)) | Q(
+        seller_organisation__isnull=True, seller_user_id=user.pk
+    )
+
+
+def listings_with_details(queryset: QuerySet[Listing] | None = None) -> QuerySet[Listing]:
+    queryset = Listing.objects.all() if queryset is None else queryset
+    return queryset.select_related(
+        "seller_organisation", "seller_user", "part_type__group", "part", "location",
+        "donor_vehicle__model__make",
+    ).prefetch_related("photos", "part_numbers")  # fmt: skip
+
+
+def listings_public() -> QuerySet[Listing]:
+    """What every visitor may see: published listings, in stock or sold out."""
+    return listings_with_details(Listing.objects.filter(status__in=PUBLIC_STATUSES))
+
+
+def listings_of_seller(user: User) -> QuerySet[Listing]:
+    """A seller's own inventory, drafts and withdrawn listings included."""
+    if not user.is_authenticated:
+        return Listing.objects.none()
+    return listings_with_details(Listing.objects.filter(_seller_scope(user)))
+
+
+def locations_of(user: User) -> QuerySet[Location]:
+    return Location.objects.filter(
+        Q(organisation_id__in=organisation_ids_for(user))
+        | Q(organisation__isnull=True, user_id=user.pk)
+    )
+
+
+def outlets_with_pickup() -> QuerySet[Location]:
+    return Location.objects.filter(kind="outlet", pickup_available=True).select_related(
+        "organisation"
+    )
+
+
+def feed_imports_of(user: User) -> QuerySet[FeedImport]:
+    return FeedImport.objects.filter(seller_organisation_id__in=organisation_ids_for(user))

@@ -1,0 +1,222 @@
+"""Writes to a seller's inventory: listings, their photos and the places that stock them.
+
+Each function is one business action in its own transaction. Feeds live in catalog/feeds/.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from PIL import Image, UnidentifiedImageError
+
+from catalog import vin as vin_decoder
+from catalog.models import Listing, ListingPartNumber, ListingPhoto, Location
+from catalog.models.listings import LISTING_TRANSITIONS, ListingStatus
+from catalog.rules import ListingTerms, listing_terms_errors, status_for_stock
+from catalog.selectors import vehicle_for
+from marketplace.errors import Conflict, DomainError, NotPermitted, check_transition
+from marketplace.models import Organisation, User
+
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+MAX_PHOTOS_PER_LISTING = 12
+LISTING_FIELDS = frozenset(
+    {
+        "part_type", "part", "title", "description", "condition", "grade", "damage_notes",
+        "price", "currency", "core_charge", "quantity_on_hand", "warranty_days", "location",
+        "donor_vin", "donor_year", "donor_make", "donor_model", "donor_mileage",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Seller:
+    """Who sells: an organisation, or an individual selling their own parts (C2C)."""
+
+    organisation: Organisation | None = None
+    user: User | None = None
+
+    @property
+    def can_sell(self) -> bool:
+        return self.organisation.can_sell if self.organisation else self.user is not None
+
+    def owns(self, obj) -> bool:
+        if self.organisation is not None:
+            return obj.owner_organisation_id == self.organisation.pk
+        return obj.owner_organisation_id is None and obj.owner_user_id == self.user.pk
+
+
+def _check_terms(listing: Listing) -> None:
+    terms = ListingTerms(
+        condition=listing.condition,
+        grade=listing.grade,
+        price=Decimal(listing.price),
+        core_charge=Decimal(listing.core_charge),
+        quantity_on_hand=listing.quantity_on_hand,
+        warranty_days=listing.warranty_days,
+    )
+    errors = listing_terms_errors(terms)
+    if errors:
+        raise DomainError("The listing's terms do not agree.", fields=errors)
+
+
+def _fill_part(listing: Listing) -> None:
+    if listing.part is None:
+        return
+    if listing.part_type_id is None:
+        listing.part_type = listing.part.part_type
+    elif listing.part.part_type_id != listing.part_type_id:
+        raise DomainError.for_field("part", "This part is of another part type.")
+
+
+def _fill_donor(listing: Listing) -> None:
+    """Decode the donor VIN to fill year, make and model left blank, and link our vehicle row."""
+    if listing.donor_vin:
+        try:
+            decoded = vin_decoder.decode_vin(listing.donor_vin)
+        except vin_decoder.VinError as error:
+            raise DomainError.for_field("donor_vin", error.message, code=error.code) from None
+        listing.donor_vin = decoded.vin
+        listing.donor_year = listing.donor_year or decoded.model_year
+        listing.donor_make = listing.donor_make or decoded.make
+        listing.donor_model = listing.donor_model or decoded.model
+    listing.donor_vehicle = vehicle_for(
+        make=listing.donor_make, model=listing.donor_model, year=listing.donor_year
+    )
+
+
+def _default_title(listing: Listing) -> str:
+    donor = " ".join(
+        str(p) for p in (listing.donor_year, listing.donor_make, listing.donor_model) if p
+    )
+    return f"{listing.part_type.name} - {donor}" if donor else listing.part_type.name
+
+
+def _prepare(listing: Listing, seller: Seller) -> None:
+    if listing.location is not None and not seller.owns(listing.location):
+        raise DomainError.for_field("location", "This location is not one of yours.")
+    _fill_part(listing)
+    if listing.part_type_id is None:
+        raise DomainError.for_field("part_type", "Give a part type or a catalogued part.")
+    _fill_donor(listing)
+    listing.title = listing.title or _default_title(listing)
+    _check_terms(listing)
+    listing.status = status_for_stock(listing.status, listing.quantity_on_hand)
+
+
+def _save(listing: Listing) -> None:
+    try:
+        with transaction.atomic():
+            listing.save()
+            _record_primary_part_number(listing)
+    except IntegrityError:
+        # The check in the serializer can race; the unique constraint is the arbiter.
+        raise Conflict.for_field(
+            "seller_sku", "You already have a listing with this SKU."
+        ) from None
+
+
+def _record_primary_part_number(listing: Listing) -> None:
+    if listing.part is not None:
+        ListingPartNumber.objects.get_or_create(
+            listing=listing,
+            normalised=listing.part.oe_number_normalised,
+            defaults={"number": listing.part.oe_number},
+        )
+
+
+def listing_create(*, seller: Seller, seller_sku: str, publish: bool = False, **fields) -> Listing:
+    """Create a listing as a draft, or active when `publish` and the seller may sell.
+
+    Raises DomainError naming the field for inconsistent terms, NotPermitted when publishing
+    for a seller not yet approved, Conflict when the SKU is taken.
+    """
+    unknown = set(fields) - LISTING_FIELDS
+    if unknown:
+        raise DomainError(f"Unknown listing fields: {', '.join(sorted(unknown))}.")
+    if publish and not seller.can_sell:
+        raise NotPermitted("Your organisation is not approved to sell yet.")
+    listing = Listing(
+        seller_organisation=seller.organisation,
+        seller_user=None if seller.organisation else seller.user,
+        seller_sku=seller_sku,
+        status=ListingStatus.ACTIVE if publish else ListingStatus.DRAFT,
+        **fields,
+    )
+    _prepare(listing, seller)
+    _save(listing)
+    return listing
+
+
+def listing_update(*, listing: Listing, seller: Seller, **changes) -> Listing:
+    """Change a listing's terms; the status follows the stock (active <-> sold out)."""
+    unknown = set(changes) - LISTING_FIELDS - {"seller_sku"}
+    if unknown:
+        raise DomainError(f"Unknown listing fields: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        locked = Listing.objects.select_for_update().get(pk=listing.pk)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        _prepare(locked, seller)
+        _save(locked)
+    return locked
+
+
+def listing_set_status(*, listing: Listing, seller: Seller, to_status: str) -> Listing:
+    """Publish, withdraw or return a listing to draft, as the transition table allows.
+
+    Publishing needs a seller approved to sell; publishing with nothing on hand makes it sold out.
+    """
+    if to_status == ListingStatus.ACTIVE and not seller.can_sell:
+        raise NotPermitted("Your organisation is not approved to sell yet.")
+    with transaction.atomic():
+        locked = Listing.objects.select_for_update().get(pk=listing.pk)
+        check_transition(
+            LISTING_TRANSITIONS, entity="listing", from_status=locked.status, to_status=to_status
+        )
+        locked.status = status_for_stock(to_status, locked.quantity_on_hand)
+        locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+def listing_photo_add(*, listing: Listing, image: UploadedFile) -> ListingPhoto:
+    """Attach a photo after checking it is a real JPEG, PNG or WebP image of a sane size."""
+    if image.size > settings.LISTING_PHOTO_MAX_BYTES:
+        limit = settings.LISTING_PHOTO_MAX_BYTES // (1024 * 1024)
+        raise DomainError.for_field("image", f"Photos are limited to {limit} MB.")
+    try:
+        with Image.open(image) as picture:
+            picture.verify()
+            picture_format = picture.format
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise DomainError.for_field("image", "This file is not a readable image.") from None
+    if picture_format not in PHOTO_FORMATS:
+        raise DomainError.for_field("image", "Photos must be JPEG, PNG or WebP.")
+    image.seek(0)
+    with transaction.atomic():
+        Listing.objects.select_for_update().get(pk=listing.pk)
+        count = ListingPhoto.objects.filter(listing=listing).count()
+        if count >= MAX_PHOTOS_PER_LISTING:
+            raise Conflict(f"A listing has at most {MAX_PHOTOS_PER_LISTING} photos.")
+        return ListingPhoto.objects.create(listing=listing, image=image, position=count)
+
+
+def listing_photo_delete(*, photo: ListingPhoto) -> None:
+    photo.image.delete(save=False)
+    photo.delete()
+
+
+def location_create(*, seller: Seller, **fields) -> Location:
+    return Location.objects.create(
+        organisation=seller.organisation,
+        user=None if seller.organisation else seller.user,
+        **fields,
+    )
+
+
+def location_update(*, location: Location, **changes) -> Location:
+    for name, value in changes.items():
+        setattr(location, name, value)
+    location.save()
+    return location
