@@ -6,6 +6,7 @@ role="${1:-marketplace}"
 need_apt=()
 command -v pg_ctlcluster >/dev/null || need_apt+=(postgresql postgresql-contrib)
 command -v redis-server >/dev/null || need_apt+=(redis-server)
+command -v curl >/dev/null || need_apt+=(curl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
