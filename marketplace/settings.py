@@ -143,6 +143,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationStatusEnum": "marketplace.models.OrganisationStatus",
+        "ListingStatusEnum": "catalog.models.listings.ListingStatus",
+        "FeedImportStatusEnum": "catalog.models.feeds.FeedImportStatus",
+    },
 }
 
 CACHES = {

@@ -117,21 +117,21 @@ class OrganisationDetailApi(generics.RetrieveAPIView):
 
 class _OrganisationStatusApi(APIView):
     permission_classes = [IsPlatformOperator]
-    action = staticmethod(services.organisation_approve)
+    status_change = staticmethod(services.organisation_approve)
 
     @extend_schema(request=None, responses={200: OrganisationOutputSerializer})
     def post(self, request, slug: str):
         organisation = generics.get_object_or_404(Organisation.objects.all(), slug=slug)
-        organisation = self.action(organisation=organisation, by=request.user)
+        organisation = self.status_change(organisation=organisation, by=request.user)
         return Response(OrganisationOutputSerializer(organisation).data)
 
 
 class OrganisationApproveApi(_OrganisationStatusApi):
-    action = staticmethod(services.organisation_approve)
+    status_change = staticmethod(services.organisation_approve)
 
 
 class OrganisationSuspendApi(_OrganisationStatusApi):
-    action = staticmethod(services.organisation_suspend)
+    status_change = staticmethod(services.organisation_suspend)
 
 
 class MembershipListCreateApi(generics.ListAPIView):
