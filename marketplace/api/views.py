@@ -23,7 +23,7 @@ from marketplace.api.serializers import (
     UserOutputSerializer,
 )
 from marketplace.filters import MembershipFilter, OrganisationFilter
-from marketplace.models import Organisation
+from marketplace.models import Organisation, User
 from marketplace.selectors import memberships_visible_to, organisations_visible_to
 
 
@@ -79,11 +79,9 @@ class MeApi(generics.RetrieveAPIView):
     serializer_class = UserOutputSerializer
 
     def get_object(self):
-        return (
-            type(self.request.user)
-            .objects.prefetch_related("memberships__organisation", "memberships__user")
-            .get(pk=self.request.user.pk)
-        )
+        return User.objects.prefetch_related(
+            "memberships__organisation", "memberships__user"
+        ).get(pk=self.request.user.pk)
 
 
 class OrganisationListApi(generics.ListAPIView):
