@@ -1,6 +1,6 @@
 # The parts marketplace. `make run` serves the embedded default; `make test` runs everything.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 VPIC_DB := var/vpic/vpic.lite.db
@@ -37,9 +37,8 @@ lint: install-test
 	$(BIN)/ruff format --check .
 
 $(BIN)/python:
-	command -v $(PYTHON) >/dev/null || PYTHON=python3; \
-	  $$(command -v $(PYTHON) || command -v python3) -m venv $(VENV) \
-	  || (apt-get update && apt-get install -y python3-venv && python3 -m venv $(VENV))
+	$(PYTHON) -m venv $(VENV) \
+	  || (apt-get update && apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV))
 	$(BIN)/pip install --quiet --upgrade pip
 
 install: $(VENV)/.installed
