@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from catalog.models.parts import Part, PartType
 from catalog.models.vehicles import Vehicle
+from catalog.part_numbers import normalise_part_number
 from marketplace.models import Organisation
 
 
@@ -228,6 +229,10 @@ class ListingPartNumber(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs):
+        self.normalised = normalise_part_number(self.number)
+        super().save(*args, **kwargs)
 
 
 def listing_photo_path(photo: "ListingPhoto", filename: str) -> str:
