@@ -87,10 +87,14 @@ def _fill_donor(listing: Listing) -> None:
 
 
 def _default_title(listing: Listing) -> str:
+    """`Alternator 31100-RAA-A01 - 2005 Honda Accord`, with the pieces that are known."""
+    name = listing.part_type.name
+    if listing.part is not None:
+        name = f"{name} {listing.part.oe_number}"
     donor = " ".join(
         str(p) for p in (listing.donor_year, listing.donor_make, listing.donor_model) if p
     )
-    return f"{listing.part_type.name} - {donor}" if donor else listing.part_type.name
+    return f"{name} - {donor}" if donor else name
 
 
 def _prepare(listing: Listing, seller: Seller) -> None:
