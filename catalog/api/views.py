@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -41,7 +41,7 @@ from catalog.selectors import (
     vehicles_for_decoding,
 )
 from catalog.services import Seller
-from marketplace.api.permissions import acting_organisation
+from marketplace.api.permissions import IsMemberOfOwner, acting_organisation
 from marketplace.errors import DomainError, NotPermitted
 from marketplace.models import SELLER_KINDS
 
@@ -154,8 +154,21 @@ class InventoryListApi(generics.ListAPIView):
         return Response(ListingSerializer(listing).data, status=status.HTTP_201_CREATED)
 
 
+OWNER_ONLY = [IsAuthenticated, IsMemberOfOwner]
+
+
+class OwnedListingMixin:
+    """Finds a listing among the caller's own (another seller's is a 404), then checks it."""
+
+    def owned_listing(self, request, pk: int):
+        listing = generics.get_object_or_404(listings_of_seller(request.user), pk=pk)
+        self.check_object_permissions(request, listing)
+        return listing
+
+
 class InventoryDetailApi(generics.RetrieveAPIView):
     serializer_class = ListingSerializer
+    permission_classes = OWNER_ONLY
 
     def get_queryset(self):
         return listings_of_seller(self.request.user)
@@ -169,12 +182,14 @@ class InventoryDetailApi(generics.RetrieveAPIView):
         return Response(ListingSerializer(self.get_object()).data)
 
 
-class InventoryStatusApi(APIView):
+class InventoryStatusApi(OwnedListingMixin, APIView):
     """Publish, withdraw or return a listing to draft."""
+
+    permission_classes = OWNER_ONLY
 
     @extend_schema(request=ListingStatusInputSerializer, responses={200: ListingSerializer})
     def post(self, request, pk: int):
-        listing = generics.get_object_or_404(listings_of_seller(request.user), pk=pk)
+        listing = self.owned_listing(request, pk)
         data = ListingStatusInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.listing_set_status(
@@ -183,22 +198,25 @@ class InventoryStatusApi(APIView):
         return Response(ListingSerializer(listings_of_seller(request.user).get(pk=pk)).data)
 
 
-class ListingPhotoAddApi(APIView):
+class ListingPhotoAddApi(OwnedListingMixin, APIView):
     parser_classes = [MultiPartParser]
+    permission_classes = OWNER_ONLY
 
     @extend_schema(request=ListingPhotoInputSerializer, responses={201: ListingPhotoSerializer})
     def post(self, request, pk: int):
-        listing = generics.get_object_or_404(listings_of_seller(request.user), pk=pk)
+        listing = self.owned_listing(request, pk)
         data = ListingPhotoInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         photo = services.listing_photo_add(listing=listing, image=data.validated_data["image"])
         return Response(ListingPhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
 
 
-class ListingPhotoDeleteApi(APIView):
+class ListingPhotoDeleteApi(OwnedListingMixin, APIView):
+    permission_classes = OWNER_ONLY
+
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, pk: int, photo_id: int):
-        listing = generics.get_object_or_404(listings_of_seller(request.user), pk=pk)
+        listing = self.owned_listing(request, pk)
         photo = generics.get_object_or_404(
             ListingPhoto.objects.filter(listing=listing), pk=photo_id
         )
@@ -225,6 +243,7 @@ class LocationListApi(generics.ListAPIView):
 
 class LocationDetailApi(generics.RetrieveAPIView):
     serializer_class = LocationSerializer
+    permission_classes = OWNER_ONLY
 
     def get_queryset(self):
         return locations_of(self.request.user)
