@@ -1,10 +1,3 @@
-import os
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
-
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -62,46 +55,3 @@ def platform_operator(db):
 @pytest.fixture
 def individual(db):
     return UserFactory()
-
-
-WORKER_MEDIA_ROOT = Path(tempfile.gettempdir()) / "marketplace-worker-media"
-
-
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
-    """A real Celery worker process consuming from Redis against the test database.
-
-    Tests that use it must be `transaction=True` so that the worker sees their rows, and set
-    `settings.MEDIA_ROOT = WORKER_MEDIA_ROOT` so that both read the same uploaded files.
-    """
-    from django.conf import settings as django_settings
-    from django.db import connection
-
-    from marketplace.celery import app
-
-    broker = django_settings.CELERY_BROKER_URL
-    if not broker:
-        pytest.skip("CELERY_BROKER_URL is not set: no broker for a real worker")
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
-            f"{database['PORT']}/{database['NAME']}"
-        ),
-        "DJANGO_MEDIA_ROOT": str(WORKER_MEDIA_ROOT),
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool=solo",
-         "--concurrency=1", "--loglevel=warning", "--without-gossip", "--without-mingle"],
-        env=env,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 30
-        while not app.control.ping(timeout=0.5):
-            if time.monotonic() > deadline or worker.poll() is not None:
-                pytest.fail("the Celery worker did not start")
-        yield worker
-    finally:
-        worker.terminate()
-        worker.wait(timeout=10)

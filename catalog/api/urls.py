@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from catalog.api import views
 
@@ -31,4 +31,5 @@ urlpatterns = [
     ),
     path("locations/", views.LocationListApi.as_view(), name="location-list"),
     path("locations/<int:pk>/", views.LocationDetailApi.as_view(), name="location"),
+    path("", include("catalog.api.feeds")),
 ]

@@ -79,9 +79,9 @@ class MeApi(generics.RetrieveAPIView):
     serializer_class = UserOutputSerializer
 
     def get_object(self):
-        return User.objects.prefetch_related(
-            "memberships__organisation", "memberships__user"
-        ).get(pk=self.request.user.pk)
+        return User.objects.prefetch_related("memberships__organisation", "memberships__user").get(
+            pk=self.request.user.pk
+        )
 
 
 class OrganisationListApi(generics.ListAPIView):
