@@ -109,8 +109,15 @@ LISTING_TRANSITIONS = {
 class Listing(models.Model):
     """One seller's offer of a part: condition, grade, price, stock, location and donor."""
 
+    # The seller columns lead the unique SKU and (seller, status) indexes, which serve every
+    # lookup by seller; an index of their own would only slow feed imports.
     seller_organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="listings"
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="listings",
+        db_index=False,
     )
     seller_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -118,6 +125,7 @@ class Listing(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="listings",
+        db_index=False,
     )
     seller_sku = models.CharField(max_length=64)
     part_type = models.ForeignKey(PartType, on_delete=models.PROTECT, related_name="listings")
@@ -215,9 +223,12 @@ class Listing(models.Model):
 class ListingPartNumber(models.Model):
     """Further OE or interchange numbers a seller gives for a listing (feed rows sharing a SKU)."""
 
-    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="part_numbers")
+    # The unique (listing, normalised) index serves lookups by listing.
+    listing = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, related_name="part_numbers", db_index=False
+    )
     number = models.CharField(max_length=60)
-    normalised = models.CharField(max_length=60, db_index=True)
+    normalised = models.CharField(max_length=60)
 
     class Meta:
         ordering = ["listing_id", "id"]
@@ -226,6 +237,7 @@ class ListingPartNumber(models.Model):
                 fields=["listing", "normalised"], name="listing_part_number_unique"
             ),
         ]
+        indexes = [models.Index(fields=["normalised"], name="listing_part_number_normalised")]
 
     def __str__(self) -> str:
         return self.number
