@@ -26,8 +26,10 @@ test: install-test $(VPIC_DB) services
 	$(TEST_ENV) $(BIN)/pytest
 	$(MAKE) fuzz
 
-bench: install-test $(VPIC_DB) services
-	$(TEST_ENV) $(BIN)/python -m tests.bench $(BENCH) $(if $(N),--n $(N))
+# Only the benchmarks' JSON lines go to standard output; everything else goes to standard error.
+bench: install-test $(VPIC_DB)
+	@scripts/services.sh $(PG_ROLE) >&2
+	@$(TEST_ENV) $(BIN)/python -m tests.bench $(BENCH) $(if $(N),--n $(N))
 
 fuzz: install-test $(VPIC_DB) services
 	$(TEST_ENV) scripts/fuzz_api.sh
