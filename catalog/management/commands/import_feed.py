@@ -1,36 +1,15 @@
 """`manage.py import_feed --organisation SLUG FILE [--withdraw-missing]`: import a feed now."""
 
-import sys
 from pathlib import Path
 
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from catalog.feeds.services import feed_import_create, feed_import_run
+from catalog.management.progress import ProgressBar
 from catalog.models import FeedImportStatus
 from marketplace.errors import DomainError
 from marketplace.models import Organisation
-
-
-class _ProgressBar:
-    """Draws the service's (done, total) reports as a tqdm bar of rows on stderr."""
-
-    def __init__(self, stream, *, disable: bool):
-        self._stream = stream
-        self._disable = disable
-        self._bar: tqdm | None = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if self._bar is None:
-            self._bar = tqdm(
-                total=total, desc="Rows", unit=" rows", file=self._stream, disable=self._disable
-            )
-        self._bar.update(done - self._bar.n)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
 
 
 class Command(BaseCommand):
@@ -68,15 +47,8 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {error.strerror or error}") from error
         except DomainError as error:
             raise CommandError(error.message) from error
-        # tqdm redraws with carriage returns, which OutputWrapper.write would end with newlines,
-        # so the bar writes to the wrapped stream itself.
-        bar = _ProgressBar(
-            getattr(self.stderr, "_out", sys.stderr), disable=options["verbosity"] == 0
-        )
-        try:
+        with ProgressBar(self, desc="Rows", unit=" rows", verbosity=options["verbosity"]) as bar:
             job = feed_import_run(feed_import_id=job.id, progress=bar)
-        finally:
-            bar.close()
         self._report(job, options["rejections"])
 
     def _report(self, job, limit: int) -> None:
