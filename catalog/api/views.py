@@ -102,7 +102,6 @@ class PartTypeListApi(ReferenceDataApi):
     serializer_class = PartTypeSerializer
     queryset = PartType.objects.select_related("group")
     filterset_class = PartTypeFilter
-    pagination_class = None
 
 
 class PartListApi(ReferenceDataApi):

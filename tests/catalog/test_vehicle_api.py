@@ -73,3 +73,19 @@ def test_part_list_runs_constant_queries(api_client, django_assert_max_num_queri
         FitmentFactory()
     with django_assert_max_num_queries(4):
         assert api_client.get("/api/v1/parts/").json()["count"] == 23
+
+
+def test_part_types_are_paginated_with_a_capped_page_size(
+    api_client, django_assert_max_num_queries
+):
+    from catalog.reference import part_types_load
+
+    part_types_load()
+
+    with django_assert_max_num_queries(2):
+        page = api_client.get("/api/v1/part-types/", {"page_size": 1000}).json()
+    grouped = api_client.get("/api/v1/part-types/", {"group": "brakes"}).json()
+
+    assert page["count"] >= 60
+    assert len(page["results"]) == 100
+    assert grouped["results"] and {t["group"] for t in grouped["results"]} == {"brakes"}
