@@ -43,8 +43,13 @@ def part_by_number(number: str) -> Part | None:
 
 
 def parts_with_details() -> QuerySet[Part]:
+    """Parts with their type, fitment and the other parts of their interchange group."""
     return Part.objects.select_related("part_type__group", "interchange_group").prefetch_related(
         Prefetch("fitments", queryset=Fitment.objects.select_related("vehicle_model__make")),
+        Prefetch(
+            "interchange_group__parts",
+            queryset=Part.objects.only("id", "oe_number", "brand", "interchange_group_id"),
+        ),
     )
 
 

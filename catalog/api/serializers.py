@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import (
@@ -77,17 +78,32 @@ class FitmentSerializer(serializers.ModelSerializer):
         fields = ["make", "model", "year_from", "year_to", "engine", "trim"]
 
 
+class InterchangeablePartSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Part
+        fields = ["id", "oe_number", "brand"]
+
+
 class PartSerializer(serializers.ModelSerializer):
     part_type = PartTypeSerializer()
     interchange_group = serializers.CharField(source="interchange_group.code", allow_null=True)
+    interchangeable_with = serializers.SerializerMethodField()
     fitments = FitmentSerializer(many=True)
 
     class Meta:
         model = Part
         fields = [
             "id", "oe_number", "oe_number_normalised", "brand", "name", "part_type",
-            "interchange_group", "fitments",
+            "interchange_group", "interchangeable_with", "fitments",
         ]  # fmt: skip
+
+    @extend_schema_field(InterchangeablePartSerializer(many=True))
+    def get_interchangeable_with(self, part: Part) -> list[dict]:
+        """The other parts of the part's interchange group (prefetched by the selector)."""
+        if part.interchange_group is None:
+            return []
+        others = [p for p in part.interchange_group.parts.all() if p.pk != part.pk]
+        return InterchangeablePartSerializer(others, many=True).data
 
 
 class LocationSerializer(serializers.ModelSerializer):

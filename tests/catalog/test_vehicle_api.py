@@ -64,14 +64,29 @@ def test_part_lookup_matches_any_spelling_of_the_oe_number(api_client):
     ]
 
 
+def test_part_detail_lists_the_parts_it_interchanges_with(api_client):
+    from catalog.models import InterchangeGroup
+
+    first = PartFactory()
+    group = InterchangeGroup.objects.create(code="601-01234", part_type=first.part_type)
+    second = PartFactory(interchange_group=group)
+    first.interchange_group = group
+    first.save()
+
+    detail = api_client.get(f"/api/v1/parts/{first.id}/").json()
+
+    assert detail["interchange_group"] == "601-01234"
+    assert [p["oe_number"] for p in detail["interchangeable_with"]] == [second.oe_number]
+
+
 def test_part_list_runs_constant_queries(api_client, django_assert_max_num_queries):
     for _ in range(3):
         FitmentFactory()
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         api_client.get("/api/v1/parts/")
     for _ in range(20):
         FitmentFactory()
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         assert api_client.get("/api/v1/parts/").json()["count"] == 23
 
 
@@ -89,3 +104,22 @@ def test_part_types_are_paginated_with_a_capped_page_size(
     assert page["count"] >= 60
     assert len(page["results"]) == 100
     assert grouped["results"] and {t["group"] for t in grouped["results"]} == {"brakes"}
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/makes/", "/api/v1/vehicle-models/", "/api/v1/vehicles/"]
+)
+def test_vehicle_lists_run_constant_queries(url, api_client, django_assert_max_num_queries):
+    from tests.catalog.factories import MakeFactory
+
+    def add_vehicles(start: int, count: int) -> None:
+        for n in range(start, start + count):
+            model = VehicleModelFactory(make=MakeFactory(name=f"Make {n % 3}"), name=f"M{n}")
+            VehicleFactory(model=model, year=2000 + n % 20)
+
+    add_vehicles(0, 2)
+    with django_assert_max_num_queries(2):
+        api_client.get(url)
+    add_vehicles(2, 30)
+    with django_assert_max_num_queries(2):
+        assert api_client.get(url).status_code == 200
