@@ -287,3 +287,15 @@ def test_listing_lists_run_constant_queries(
     with django_assert_max_num_queries(8):
         response = client.get(url)
     assert response.json()["count"] == 32
+
+
+def test_location_list_runs_constant_queries(
+    dismantler, dismantler_owner, django_assert_max_num_queries
+):
+    client = client_for(dismantler_owner)
+    LocationFactory.create_batch(2, organisation=dismantler)
+    with django_assert_max_num_queries(6):
+        client.get("/api/v1/locations/")
+    LocationFactory.create_batch(20, organisation=dismantler)
+    with django_assert_max_num_queries(6):
+        assert client.get("/api/v1/locations/").json()["count"] == 22

@@ -2,7 +2,7 @@ import pytest
 
 from marketplace.models import Membership
 from tests.conftest import client_for
-from tests.marketplace.factories import MembershipFactory, UserFactory
+from tests.marketplace.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +69,16 @@ def test_membership_list_query_count_does_not_grow(
     with django_assert_max_num_queries(6):
         response = client.get("/api/v1/memberships/")
     assert response.json()["count"] == 24
+
+
+def test_organisation_list_query_count_does_not_grow(
+    platform_operator, django_assert_max_num_queries
+):
+    client = client_for(platform_operator)
+    OrganisationFactory.create_batch(2)
+    with django_assert_max_num_queries(6):
+        client.get("/api/v1/organisations/")
+    OrganisationFactory.create_batch(30)
+    with django_assert_max_num_queries(6):
+        response = client.get("/api/v1/organisations/?kind=dismantler")
+    assert response.json()["count"] == 32
