@@ -19,15 +19,13 @@ from django.db.models.functions import Lower
 from django.db.models.query_utils import Q
 from django.utils import timezone
 
-from catalog.feeds.parsing import (
+from catalog.feeds.reading import FeedTable, FeedUnreadable, read_feed
+from catalog.feeds.validation import (
     FeedReference,
-    FeedTable,
-    FeedUnreadable,
     FeedValidation,
     PartRef,
     PartTypeRef,
     lower_keys,
-    read_feed,
     validate_feed,
 )
 from catalog.feeds.writer import feed_rows_write

@@ -16,7 +16,7 @@ from operator import attrgetter
 
 from django.db import connection
 
-from catalog.feeds.parsing import FeedValidation
+from catalog.feeds.validation import FeedValidation
 from catalog.models import Listing, ListingPartNumber, ListingStatus
 
 LISTING = Listing._meta.db_table

@@ -5,14 +5,8 @@ from decimal import Decimal
 import pytest
 
 from catalog.feeds.columns import canonical_column, money
-from catalog.feeds.parsing import (
-    FeedReference,
-    FeedUnreadable,
-    PartRef,
-    PartTypeRef,
-    read_feed,
-    validate_feed,
-)
+from catalog.feeds.reading import FeedUnreadable, read_feed
+from catalog.feeds.validation import FeedReference, PartRef, PartTypeRef, validate_feed
 from catalog.rules import ListingTerms, listing_terms_errors
 
 ALTERNATOR = PartTypeRef(1, "Alternator")

@@ -106,9 +106,7 @@ def test_part_types_are_paginated_with_a_capped_page_size(
     assert grouped["results"] and {t["group"] for t in grouped["results"]} == {"brakes"}
 
 
-@pytest.mark.parametrize(
-    "url", ["/api/v1/makes/", "/api/v1/vehicle-models/", "/api/v1/vehicles/"]
-)
+@pytest.mark.parametrize("url", ["/api/v1/makes/", "/api/v1/vehicle-models/", "/api/v1/vehicles/"])
 def test_vehicle_lists_run_constant_queries(url, api_client, django_assert_max_num_queries):
     from tests.catalog.factories import MakeFactory
 

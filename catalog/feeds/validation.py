@@ -1,48 +1,30 @@
-"""Pure reading and checking of an inventory feed: bytes in, frozen rows and problems out.
+"""Checking the rows of a read feed without a database: raw cells in, frozen rows and problems out.
 
-No database access here. What rows refer to (part types, catalogued parts, locations, vehicles)
-arrives in a `FeedReference` that the service builds from the values `FeedTable.values_of` lists.
+What rows refer to (part types, catalogued parts, locations, vehicles) arrives in a
+`FeedReference` that the service builds from the values `FeedTable.values_of` lists.
 Every row is checked completely before anything is written, so a bad row is rejected whole.
 Each column is parsed once per distinct value (feeds repeat makes, models, conditions, prices).
 
 Rules a seller can rely on (the README repeats them):
-- Line numbers are physical lines of the file, the header being line 1.
 - The first row of a SKU is the listing. Later rows with that SKU only add their `oe_number` as
   an alternative part number; their other values are ignored, even when they disagree. When the
   first row of a SKU is rejected, its later rows are rejected too (they would otherwise turn an
   alternative-number row into the listing).
-- A row may have fewer cells than the header (missing cells are empty); extra cells must be empty.
 """
 
-import csv
-import io
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import repeat
 
-from catalog.feeds.columns import (
-    COLUMNS,
-    InvalidCell,
-    canonical_column,
-    cell_parsers,
-    missing_required,
-    oe_number,
-)
+from catalog.feeds.columns import COLUMNS, InvalidCell, cell_parsers, oe_number
+from catalog.feeds.reading import FeedTable, truncated
 from catalog.models.listings import ListingStatus
 from catalog.rules import ListingTerms, listing_terms_errors
-from marketplace.errors import DomainError
 
-MAX_VALUE_CHARS = 200
 PROGRESS_EVERY = 1000
-_DELIMITERS = (",", ";", "\t", "|")
 _TERM_COLUMNS = {"quantity_on_hand": "quantity"}
 _ACTIVE, _SOLD_OUT = ListingStatus.ACTIVE.value, ListingStatus.SOLD_OUT.value
-
-
-class FeedUnreadable(DomainError):
-    """The file as a whole cannot be imported. Codes: `encoding`, `empty_file`,
-    `missing_headers`, `malformed_csv`. Nothing of such a file is written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,26 +103,6 @@ class FeedReference:
 
 
 @dataclass(frozen=True)
-class FeedTable:
-    """A decoded CSV: the physical line of each data row, the raw cells of each of our columns
-    in row order, and the rows (by index) that have values beyond the header."""
-
-    lines: Sequence[int]
-    cells: Mapping[str, list[str]]
-    overflows: Mapping[int, str]
-
-    @property
-    def rows_total(self) -> int:
-        return len(self.lines)
-
-    def values_of(self, column: str) -> set[str]:
-        """Distinct non-blank values of a column, stripped (for building the reference)."""
-        values = {value.strip() for value in set(self.cells.get(column, ()))}
-        values.discard("")
-        return values
-
-
-@dataclass(frozen=True)
 class FeedValidation:
     """The outcome of checking every row. `rows` holds one row per accepted SKU in file order;
     `part_numbers` every number given for those SKUs (primary first, one per normalised form);
@@ -151,129 +113,6 @@ class FeedValidation:
     problems: tuple[RowProblem, ...]
     rejected_rows: int
     rejected_skus: frozenset[str]
-
-
-def _truncated(value: str) -> str:
-    return value if len(value) <= MAX_VALUE_CHARS else value[: MAX_VALUE_CHARS - 1] + "…"
-
-
-# Reading the file -------------------------------------------------------------------------------
-
-
-def decode_feed(raw: bytes) -> str:
-    """The file as text. Only UTF-8 (with or without a byte-order mark) is accepted: guessing
-    another encoding would write wrong characters into listings without anyone noticing.
-
-    Raises FeedUnreadable `empty_file` for a blank file and `encoding` naming the first bad
-    byte, its offset and its line.
-    """
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        where = f"byte 0x{raw[error.start]:02X} at offset {error.start} (line {line})"
-        raise FeedUnreadable(
-            f"The file is not UTF-8 text: {where} cannot be read. "
-            "Save the file as 'CSV UTF-8' and upload it again.",
-            code="encoding",
-            fields={"file": [f"Not UTF-8: {where}."]},
-        ) from None
-    if not text.strip():
-        raise FeedUnreadable("The file is empty.", code="empty_file")
-    return text
-
-
-def _delimiter(text: str) -> str:
-    """The separator the header line uses most: yard systems export `,`, `;`, tabs or `|`."""
-    end = text.find("\n")
-    header = text if end < 0 else text[:end]
-    counts = {delimiter: header.count(delimiter) for delimiter in _DELIMITERS}
-    best = max(_DELIMITERS, key=counts.__getitem__)
-    return best if counts[best] else ","
-
-
-def map_headers(header: list[str]) -> dict[str, int]:
-    """Our column names mapped to their index; unknown headers are ignored, and when two headers
-    mean the same column the first one counts.
-
-    Raises FeedUnreadable `missing_headers` naming every required column that is missing.
-    """
-    columns: dict[str, int] = {}
-    for index, name in enumerate(header):
-        column = canonical_column(name)
-        if column is not None and column not in columns:
-            columns[column] = index
-    missing = missing_required(set(columns))
-    if missing:
-        raise FeedUnreadable(
-            f"The header lacks required columns: {', '.join(missing)}.",
-            code="missing_headers",
-            fields={column: ["This column is required."] for column in missing},
-        )
-    return columns
-
-
-def _start_lines(text: str, delimiter: str, rows: list[list[str]]) -> Sequence[int]:
-    """The physical line each CSV row starts on. Only when a quoted value spans lines does this
-    need a second, slower pass that asks the reader where each row ended."""
-    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
-    physical = breaks + (0 if text.endswith(("\n", "\r")) else 1)
-    if physical == len(rows):
-        return range(1, len(rows) + 1)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    starts, previous = [], 0
-    for _ in reader:
-        starts.append(previous + 1)
-        previous = reader.line_num
-    return starts
-
-
-def _fit_to_header(rows: list[list[str]], width: int) -> dict[int, str]:
-    """Pad short rows in place and cut long ones; returns the rows whose cut cells held values."""
-    overflows = {}
-    for index, cells in enumerate(rows):
-        if len(cells) < width:
-            cells.extend(repeat("", width - len(cells)))
-        elif len(cells) > width:
-            if any(cells[width:]):
-                overflows[index] = _truncated(",".join(cells))
-            del cells[width:]
-    return overflows
-
-
-def read_feed(raw: bytes) -> FeedTable:
-    """Decode the file, map its header and split it into columns of raw cells.
-
-    Raises FeedUnreadable: `encoding`, `empty_file` (blank, or a header and no rows),
-    `missing_headers`, `malformed_csv` (a quoting error the CSV reader cannot get past).
-    """
-    text = decode_feed(raw)
-    delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        rows = list(reader)
-    except csv.Error as error:
-        line = reader.line_num
-        message = f"Line {line} cannot be read as CSV: {error}."
-        raise FeedUnreadable(message, code="malformed_csv") from None
-    lines = _start_lines(text, delimiter, rows)
-    if not all(map(any, rows)):
-        kept = [index for index, cells in enumerate(rows) if any(cells)]
-        rows, lines = [rows[i] for i in kept], [lines[i] for i in kept]
-    if not rows:
-        raise FeedUnreadable("The file has no header and no rows.", code="empty_file")
-    header, rows, lines = rows[0], rows[1:], lines[1:]
-    columns = map_headers(header)
-    if not rows:
-        raise FeedUnreadable("The file has a header but no rows.", code="empty_file")
-    overflows = {}
-    if set(map(len, rows)) != {len(header)}:
-        overflows = _fit_to_header(rows, len(header))
-    cells = {column: [cells[index] for cells in rows] for column, index in columns.items()}
-    return FeedTable(lines=lines, cells=cells, overflows=overflows)
-
-
-# Checking rows --------------------------------------------------------------------------------
 
 
 def _parse_column(parse: Callable[[str], object], raw_cells: list[str]):
@@ -337,7 +176,7 @@ class _FeedChecker:
                 self._note(index, column, invalid[raw].reason, raw)
 
     def _note(self, index: int, column: str, reason: str, raw: str) -> None:
-        problem = RowProblem(self._lines[index], column, reason, _truncated(raw))
+        problem = RowProblem(self._lines[index], column, reason, truncated(raw))
         self.cell_problems.setdefault(index, []).append(problem)
 
     def _raw(self, column: str, index: int) -> str:
@@ -351,7 +190,7 @@ class _FeedChecker:
         elif sku in self.rejected_at:
             first = self.rejected_at[sku]
             reason = f"The first row of this SKU (line {first}) was rejected, so this one is too."
-            self._reject([RowProblem(self._lines[index], "sku", reason, _truncated(sku))])
+            self._reject([RowProblem(self._lines[index], "sku", reason, truncated(sku))])
         else:
             self._first_row(index, values)
 
@@ -379,7 +218,7 @@ class _FeedChecker:
         if reason:
             problems.append(RowProblem(self._lines[index], "part_type", reason, ""))
         for column, reason in self._pairing(values[5], values[6], values[10]):
-            raw = _truncated(self._raw(column, index))
+            raw = truncated(self._raw(column, index))
             problems.append(RowProblem(self._lines[index], column, reason, raw))
         return part_type, part, problems
 
@@ -427,7 +266,7 @@ class _FeedChecker:
         try:
             number = oe_number(raw)
         except InvalidCell as invalid:
-            problem = RowProblem(self._lines[index], "oe_number", invalid.reason, _truncated(raw))
+            problem = RowProblem(self._lines[index], "oe_number", invalid.reason, truncated(raw))
             self._reject([problem])
             return
         if number is not None:
