@@ -21,6 +21,7 @@ from catalog.models import (
     Listing,
     ListingPartNumber,
     ListingPhoto,
+    ListingSearch,
     Location,
     Make,
     Part,
@@ -360,7 +361,7 @@ class ListingPhotoAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdminMixin:
-    """A record the import service writes: the operator may look and delete, never add or edit."""
+    """A record a service writes: the operator may look and delete, never add or edit."""
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -415,3 +416,14 @@ class FeedRejectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["feed_import", "line", "column", "reason", "value"]
     search_fields = ["reason", "value", "column"]
     list_select_related = ["feed_import"]
+
+
+@admin.register(ListingSearch)
+class ListingSearchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The search rows as the database backend sees them, to answer "why is it not found?".
+    Written only by the indexing service; deleting a row just drops it until the next index."""
+
+    list_display = ["listing_id", "title", "part_type", "condition", "grade", "price", "make"]
+    list_filter = ["condition", "grade", "seller_kind", "certified"]
+    search_fields = ["title", "part_numbers", "=listing__id"]
+    raw_id_fields = ["listing"]

@@ -95,3 +95,21 @@ def outlets_with_pickup() -> QuerySet[Location]:
 
 def feed_imports_of(user: User) -> QuerySet[FeedImport]:
     return FeedImport.objects.filter(seller_organisation_id__in=organisation_ids_for(user))
+
+
+def listings_for_search(ids) -> QuerySet[Listing]:
+    """Listings with everything their search document needs, in a fixed number of queries."""
+    return (
+        Listing.objects.filter(id__in=ids)
+        .select_related(
+            "seller_organisation", "seller_user", "part_type__group", "location",
+            "part__interchange_group", "donor_vehicle__model__make",
+        )
+        .prefetch_related(
+            "photos",
+            "part_numbers",
+            Prefetch(
+                "part__fitments", queryset=Fitment.objects.select_related("vehicle_model__make")
+            ),
+        )
+    )  # fmt: skip

@@ -16,6 +16,7 @@ from catalog.models import Listing, ListingPartNumber, ListingPhoto, Location
 from catalog.models.listings import LISTING_TRANSITIONS, ListingStatus
 from catalog.rules import ListingTerms, listing_terms_errors, status_for_stock
 from catalog.selectors import vehicle_for
+from catalog.tasks import search_index_soon
 from marketplace.errors import Conflict, DomainError, NotPermitted, check_transition
 from marketplace.models import Organisation, User
 
@@ -107,6 +108,7 @@ def _prepare(listing: Listing, seller: Seller) -> None:
     listing.title = listing.title or _default_title(listing)
     _check_terms(listing)
     listing.status = status_for_stock(listing.status, listing.quantity_on_hand)
+    listing.search_dirty = True
 
 
 def _save(listing: Listing) -> None:
@@ -114,6 +116,7 @@ def _save(listing: Listing) -> None:
         with transaction.atomic():
             listing.save()
             _record_primary_part_number(listing)
+            search_index_soon()
     except IntegrityError:
         # The check in the serializer can race; the unique constraint is the arbiter.
         raise Conflict.for_field(
@@ -180,7 +183,9 @@ def listing_set_status(*, listing: Listing, seller: Seller, to_status: str) -> L
             LISTING_TRANSITIONS, entity="listing", from_status=locked.status, to_status=to_status
         )
         locked.status = status_for_stock(to_status, locked.quantity_on_hand)
-        locked.save(update_fields=["status", "updated_at"])
+        locked.search_dirty = True
+        locked.save(update_fields=["status", "search_dirty", "updated_at"])
+        search_index_soon()
     return locked
 
 
@@ -203,12 +208,17 @@ def listing_photo_add(*, listing: Listing, image: UploadedFile) -> ListingPhoto:
         count = ListingPhoto.objects.filter(listing=listing).count()
         if count >= MAX_PHOTOS_PER_LISTING:
             raise Conflict(f"A listing has at most {MAX_PHOTOS_PER_LISTING} photos.")
+        Listing.objects.filter(pk=listing.pk).update(search_dirty=True)
+        search_index_soon()
         return ListingPhoto.objects.create(listing=listing, image=image, position=count)
 
 
 def listing_photo_delete(*, photo: ListingPhoto) -> None:
+    with transaction.atomic():
+        Listing.objects.filter(pk=photo.listing_id).update(search_dirty=True)
+        search_index_soon()
+        photo.delete()
     photo.image.delete(save=False)
-    photo.delete()
 
 
 def location_create(*, seller: Seller, **fields) -> Location:

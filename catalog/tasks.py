@@ -4,6 +4,7 @@ from celery import shared_task
 
 from catalog.feeds import services as feed_services
 from catalog.models import FeedImportStatus
+from catalog.search.indexing import search_index_dirty
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
@@ -17,3 +18,15 @@ def feed_import_run_task(self, feed_import_id: int) -> None:
     if feed_import.status == FeedImportStatus.RUNNING:
         stale_after = feed_services.RUNNING_JOB_STALE_AFTER.total_seconds()
         raise self.retry(countdown=stale_after + 60)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def search_index_dirty_task() -> int:
+    """Index the listings marked dirty. Runs on commit after writes and periodically (beat) as
+    a sweep; any number of copies may run at once, each takes its own batches."""
+    return search_index_dirty()
+
+
+def search_index_soon() -> None:
+    """Start indexing once the current transaction commits (at once in the embedded mode)."""
+    search_index_dirty_task.delay_on_commit()

@@ -167,6 +167,13 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    # The sweep behind the on-commit indexing: picks up whatever a lost task left dirty.
+    "search-index-dirty": {
+        "task": "catalog.tasks.search_index_dirty_task",
+        "schedule": env.float("SEARCH_INDEX_INTERVAL_SECONDS", default=30.0),
+    },
+}
 
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "database"

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from catalog.api import views
+from catalog.api.search import SearchApi
 
 urlpatterns = [
     path("makes/", views.MakeListApi.as_view(), name="make-list"),
@@ -10,6 +11,7 @@ urlpatterns = [
     path("part-types/", views.PartTypeListApi.as_view(), name="part-type-list"),
     path("parts/", views.PartListApi.as_view(), name="part-list"),
     path("parts/<int:pk>/", views.PartDetailApi.as_view(), name="part"),
+    path("search/", SearchApi.as_view(), name="search"),
     path("listings/", views.ListingListApi.as_view(), name="listing-list"),
     path("listings/<int:pk>/", views.ListingDetailApi.as_view(), name="listing"),
     path("inventory/listings/", views.InventoryListApi.as_view(), name="inventory-list"),

@@ -268,6 +268,10 @@ def _write(feed_import: FeedImport, claimed_at: datetime, validation: FeedValida
         job.rejected_count = validation.rejected_rows
         job.withdrawn_count = counts.withdrawn
         _finish(job, FeedImportStatus.DONE)
+        if counts.created or counts.updated or counts.withdrawn:
+            from catalog.tasks import search_index_soon
+
+            search_index_soon()
     logger.info(
         "Feed %s done: %s rows, %s created, %s updated, %s unchanged, %s rejected, %s withdrawn",
         job.pk, job.rows_total, job.created_count, job.updated_count, job.unchanged_count,

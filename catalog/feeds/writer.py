@@ -121,7 +121,7 @@ def _update_changed(cursor, seller_id: int, now: datetime) -> int:
     staged = ", ".join(f"s.{field}" for field in FIELDS)
     cursor.execute(
         f"""
-        UPDATE {LISTING} AS l SET {assignments}, updated_at = %s
+        UPDATE {LISTING} AS l SET {assignments}, updated_at = %s, search_dirty = TRUE
         FROM {STAGING} AS s
         WHERE l.seller_organisation_id = %s AND l.seller_sku = s.sku
           AND (({stored}) IS DISTINCT FROM ({staged}) OR s.numbers_changed)
@@ -185,7 +185,7 @@ def _sync_part_numbers(cursor, seller_id: int) -> None:
 def _withdraw_missing(cursor, seller_id: int, now: datetime) -> int:
     cursor.execute(
         f"""
-        UPDATE {LISTING} SET status = %s, updated_at = %s
+        UPDATE {LISTING} SET status = %s, updated_at = %s, search_dirty = TRUE
         WHERE seller_organisation_id = %s AND status <> %s
           AND NOT EXISTS (SELECT 1 FROM {STAGING} AS s WHERE s.sku = {LISTING}.seller_sku)
           AND NOT EXISTS (SELECT 1 FROM {KEPT_SKUS} AS k WHERE k.sku = {LISTING}.seller_sku)

@@ -11,11 +11,12 @@ from catalog.models.listings import (
     LocationKind,
 )
 from catalog.models.parts import Fitment, InterchangeGroup, Part, PartType, PartTypeGroup
+from catalog.models.search import ListingSearch
 from catalog.models.vehicles import Make, Vehicle, VehicleModel
 
 __all__ = [
-    "Condition", "Currency", "FeedImport", "FeedImportStatus", "FeedRejection", "Fitment", "Grade",
-    "InterchangeGroup", "Listing", "ListingPartNumber", "ListingPhoto", "ListingStatus",
-    "Location", "LocationKind", "Make", "Part", "PartType", "PartTypeGroup", "Vehicle",
-    "VehicleModel",
+    "Condition", "Currency", "FeedImport", "FeedImportStatus", "FeedRejection", "Fitment",
+    "Grade", "InterchangeGroup", "Listing", "ListingPartNumber", "ListingPhoto", "ListingSearch",
+    "ListingStatus", "Location", "LocationKind", "Make", "Part", "PartType", "PartTypeGroup",
+    "Vehicle", "VehicleModel",
 ]  # fmt: skip

@@ -158,6 +158,8 @@ class Listing(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set by every write that matters to search; the indexing task clears it once indexed.
+    search_dirty = models.BooleanField(default=True, db_default=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -203,6 +205,9 @@ class Listing(models.Model):
             ),
         ]
         indexes = [
+            models.Index(
+                fields=["id"], condition=Q(search_dirty=True), name="listing_search_dirty"
+            ),
             models.Index(fields=["status", "part_type"]),
             models.Index(fields=["seller_organisation", "status"]),
             models.Index(fields=["seller_user", "status"]),

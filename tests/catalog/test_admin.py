@@ -21,11 +21,13 @@ from catalog.models import (
     Listing,
     ListingPartNumber,
     ListingPhoto,
+    ListingSearch,
     ListingStatus,
     Location,
     Part,
     Vehicle,
 )
+from catalog.search.indexing import search_rows_write
 from tests.catalog.factories import (
     FitmentFactory,
     ListingFactory,
@@ -39,7 +41,7 @@ from tests.marketplace.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 # Feed imports and their rejections are records the import service writes: view and delete only.
-READ_ONLY_MODELS = {FeedImport, FeedRejection}
+READ_ONLY_MODELS = {FeedImport, FeedRejection, ListingSearch}
 
 
 class InterchangeGroupFactory(factory.django.DjangoModelFactory):
@@ -106,6 +108,8 @@ def catalog_rows(db) -> dict[type, object]:
             feed_import=feed, line=2, column="price", reason="Not a price"
         ),
     ]
+    search_rows_write([listing.id])
+    rows.append(ListingSearch.objects.get(listing=listing))
     return {type(row): row for row in rows}
 
 

@@ -1,0 +1,221 @@
+"""Search through the API on PostgreSQL: vehicle, part numbers, interchange, filters, facets."""
+
+from decimal import Decimal
+
+import pytest
+
+from catalog.models import InterchangeGroup, ListingSearch
+from catalog.search.indexing import search_index_dirty
+from catalog.services import Seller, listing_update
+from tests.catalog.factories import (
+    FitmentFactory,
+    ListingFactory,
+    LocationFactory,
+    MakeFactory,
+    PartFactory,
+    PartTypeFactory,
+    VehicleFactory,
+    VehicleModelFactory,
+)
+from tests.marketplace.factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = "/api/v1/search/"
+CHICAGO = {"lat": "41.8781", "lng": "-87.6298"}
+
+
+@pytest.fixture
+def catalog():
+    """Two Honda alternators that interchange, a Toyota one, a sold-out one and a C2C door."""
+    honda = VehicleModelFactory(make=MakeFactory(name="Honda"), name="Accord")
+    camry = VehicleModelFactory(make=MakeFactory(name="Toyota"), name="Camry")
+    for year in (2003, 2005):
+        VehicleFactory(model=honda, year=year)
+    alternator = PartTypeFactory()
+    group = InterchangeGroup.objects.create(code="601-01234", part_type=alternator)
+    a01 = PartFactory(oe_number="31100-RAA-A01", part_type=alternator, interchange_group=group)
+    a02 = PartFactory(oe_number="31100-RAA-A02", part_type=alternator, interchange_group=group)
+    toyota = PartFactory(oe_number="27060-0H140", part_type=alternator)
+    FitmentFactory(part=a01, vehicle_model=honda, year_from=2003, year_to=2007)
+    FitmentFactory(part=toyota, vehicle_model=camry, year_from=2007, year_to=2011)
+    yard = OrganisationFactory(name="North Yard")
+    reman = OrganisationFactory(name="Precision Reman", kind="remanufacturer")
+    chicago = LocationFactory(organisation=yard, pickup_available=True)
+    dallas = LocationFactory(
+        organisation=reman, latitude=Decimal("32.7767"), longitude=Decimal("-96.797")
+    )
+    door_type = PartTypeFactory(code="door_front_left", name="Door, front left")
+    listings = {
+        "honda": _listing(
+            yard, a01, price="65.00", location=chicago, warranty_days=90, donor_mileage=118000
+        ),
+        "reman": _listing(
+            reman, a02, price="149.00", core_charge="40.00", condition="remanufactured",
+            grade="", location=dallas, warranty_days=730,
+        ),
+        "toyota": _listing(
+            yard, toyota, price="55.00", grade="B", location=chicago, donor_mileage=142000
+        ),
+        "sold": _listing(yard, a01, price="20.00", quantity_on_hand=0, status="sold_out"),
+        "door": ListingFactory(
+            seller_organisation=None, seller_user=UserFactory(), part_type=door_type,
+            title="Front left door, red", condition="aftermarket", grade="",
+            price=Decimal("120.00"),
+        ),
+    }  # fmt: skip
+    search_index_dirty()
+    return listings
+
+
+def _listing(seller, part, **fields):
+    listing = ListingFactory(
+        seller_organisation=seller,
+        part=part,
+        part_type=part.part_type,
+        title=f"Alternator {part}",
+        **fields,
+    )
+    listing.part_numbers.create(number=part.oe_number)
+    return listing
+
+
+def ids(response) -> set[int]:
+    assert response.status_code == 200, response.content
+    return {hit["listing_id"] for hit in response.json()["hits"]}
+
+
+def test_text_finds_active_listings_and_leaves_sold_out_ones_out(api_client, catalog):
+    found = ids(api_client.get(SEARCH, {"q": "alternator"}))
+
+    assert found == {catalog["honda"].id, catalog["reman"].id, catalog["toyota"].id}
+
+
+@pytest.mark.parametrize("typed", ["31100 RAA A01", "31100-raa-a0l", "31100RAAA1"])
+def test_part_number_with_typo_or_other_spacing_finds_the_part(api_client, catalog, typed):
+    assert catalog["honda"].id in ids(api_client.get(SEARCH, {"q": typed}))
+
+
+def test_oe_number_also_finds_its_interchange_group_marked_as_such(api_client, catalog):
+    hits = api_client.get(SEARCH, {"q": "31100-RAA-A01"}).json()["hits"]
+
+    marked = {hit["listing_id"]: hit["interchange_match"] for hit in hits}
+    assert marked[catalog["honda"].id] is False
+    assert marked[catalog["reman"].id] is True
+    assert catalog["toyota"].id not in marked
+
+
+def test_vehicle_by_make_model_year_returns_only_fitting_listings(api_client, catalog):
+    found = ids(api_client.get(SEARCH, {"make": "honda", "model": "accord", "year": 2005}))
+    wrong_year = ids(api_client.get(SEARCH, {"make": "Honda", "model": "Accord", "year": 2010}))
+    by_make = ids(api_client.get(SEARCH, {"make": "Toyota"}))
+
+    assert found == {catalog["honda"].id}
+    assert wrong_year == set()
+    assert by_make == {catalog["toyota"].id}
+
+
+def test_vehicle_by_vin_is_decoded_then_matched_on_fitment(api_client, catalog):
+    assert ids(api_client.get(SEARCH, {"vin": "1HGCM82633A004352"})) == {catalog["honda"].id}
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"condition": "remanufactured"}, {"reman"}),
+        ({"grade": ["A", "B"]}, {"honda", "toyota"}),
+        ({"price_min": "60", "price_max": "130"}, {"honda", "door"}),
+        ({"seller_kind": "individual"}, {"door"}),
+        ({"warranty_days_min": 90}, {"honda", "reman"}),
+        ({"pickup": "true"}, {"honda", "toyota"}),
+        ({"part_type": "door_front_left"}, {"door"}),
+        ({**CHICAGO, "within_km": 50}, {"honda", "toyota"}),
+        ({"certified": "true"}, set()),
+    ],
+)
+def test_every_filter_narrows_the_results(api_client, catalog, params, expected):
+    assert ids(api_client.get(SEARCH, params)) == {catalog[name].id for name in expected}
+
+
+def test_facets_count_the_filtered_set(api_client, catalog):
+    facets = api_client.get(SEARCH, {"q": "alternator"}).json()["facets"]
+
+    assert {f["value"]: f["count"] for f in facets["condition"]} == {
+        "recycled": 2,
+        "remanufactured": 1,
+    }
+    assert {f["value"]: f["count"] for f in facets["make"]} == {"Honda": 1, "Toyota": 1}
+    assert {f["value"]: f["count"] for f in facets["price_band"]} == {"50-100": 2, "100-250": 1}
+    assert set(facets) == {
+        "condition",
+        "grade",
+        "part_type",
+        "make",
+        "seller_kind",
+        "certified",
+        "price_band",
+    }
+
+
+@pytest.mark.parametrize(
+    ("sort", "first"),
+    [
+        ("price", "toyota"),
+        ("price_with_core", "toyota"),
+        ("grade", "honda"),
+        ("donor_mileage", "honda"),
+    ],
+)
+def test_sorts_put_the_right_listing_first(api_client, catalog, sort, first):
+    hits = api_client.get(SEARCH, {"q": "alternator", "sort": sort}).json()["hits"]
+
+    assert hits[0]["listing_id"] == catalog[first].id
+
+
+def test_distance_sort_reports_kilometres(api_client, catalog):
+    hits = api_client.get(SEARCH, {"q": "alternator", "sort": "distance", **CHICAGO}).json()["hits"]
+
+    assert hits[-1]["listing_id"] == catalog["reman"].id
+    assert hits[0]["distance_km"] < 1 < 1000 < hits[-1]["distance_km"] < 1400
+
+
+def test_a_listing_sold_out_leaves_the_results_once_indexed(api_client, catalog):
+    listing = catalog["honda"]
+    listing_update(
+        listing=listing, seller=Seller(organisation=listing.seller_organisation), quantity_on_hand=0
+    )
+
+    search_index_dirty()
+
+    assert listing.id not in ids(api_client.get(SEARCH, {"q": "alternator"}))
+    assert not ListingSearch.objects.filter(listing=listing).exists()
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"colour": "red"}, "colour"),
+        ({"page": 100000}, "page"),
+        ({"page_size": 500}, "page_size"),
+        ({"vin": "1HGCM82633A00435"}, "vin"),
+        ({"vin": "1HGCM82643A004352"}, "vin"),
+        ({"make": "Narnia"}, "make"),
+        ({"condition": "broken"}, "condition"),
+        ({"sort": "distance"}, "lat"),
+        ({"price_min": "cheap"}, "price_min"),
+    ],
+)
+def test_bad_search_input_is_a_400_naming_the_field(api_client, catalog, params, field):
+    response = api_client.get(SEARCH, params)
+
+    assert response.status_code == 400, response.content
+    named = {name.split(".")[0] for name in response.json()["error"]["fields"]}
+    assert field in named
+
+
+def test_search_runs_a_fixed_number_of_queries_whatever_the_page_size(
+    api_client, catalog, django_assert_max_num_queries
+):
+    for size in (1, 50):
+        with django_assert_max_num_queries(10):
+            api_client.get(SEARCH, {"q": "31100-RAA-A01", "page_size": size})
