@@ -1,6 +1,11 @@
 """Search through the API on PostgreSQL: vehicle, part numbers, interchange, filters, facets."""
 
+import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +32,10 @@ CHICAGO = {"lat": "41.8781", "lng": "-87.6298"}
 
 @pytest.fixture
 def catalog():
+    return search_catalog()
+
+
+def search_catalog() -> dict:
     """Two Honda alternators that interchange, a Toyota one, a sold-out one and a C2C door."""
     honda = VehicleModelFactory(make=MakeFactory(name="Honda"), name="Accord")
     camry = VehicleModelFactory(make=MakeFactory(name="Toyota"), name="Camry")
@@ -219,3 +228,74 @@ def test_search_runs_a_fixed_number_of_queries_whatever_the_page_size(
     for size in (1, 50):
         with django_assert_max_num_queries(10):
             api_client.get(SEARCH, {"q": "31100-RAA-A01", "page_size": size})
+
+
+# The same searches on SQLite, the embedded default, in a child process configured like `make run`.
+SQLITE_SCRIPT = """
+import json, sys
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from rest_framework.test import APIClient
+from tests.catalog.test_search import SAME_ON_BOTH, search_catalog
+names = {listing.id: name for name, listing in search_catalog().items()}
+client = APIClient()
+found = {}
+for label, params in SAME_ON_BOTH.items():
+    response = client.get("/api/v1/search/", params)
+    assert response.status_code == 200, response.content
+    found[label] = [names[hit["listing_id"]] for hit in response.json()["hits"]]
+json.dump(found, sys.stdout)
+"""
+
+SAME_ON_BOTH = {
+    "text": {"q": "alternator", "sort": "price"},
+    "part number": {"q": "31100 RAA A01", "sort": "price"},
+    "vehicle": {"make": "Honda", "model": "Accord", "year": 2005},
+    "vin": {"vin": "1HGCM82633A004352"},
+    "distance": {**CHICAGO, "within_km": 50, "sort": "distance"},
+    "filters": {"condition": ["recycled", "aftermarket"], "price_max": "100", "sort": "newest"},
+}
+
+
+def test_the_embedded_default_sqlite_finds_the_same_listings(api_client, catalog, tmp_path):
+    names = {listing.id: name for name, listing in catalog.items()}
+    on_postgresql = {
+        label: [names[hit["listing_id"]] for hit in api_client.get(SEARCH, params).json()["hits"]]
+        for label, params in SAME_ON_BOTH.items()
+    }
+    assert all(on_postgresql.values()), on_postgresql
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SECRET_KEY": "sqlite-test",
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
+    }
+    env.pop("CELERY_BROKER_URL", None)
+
+    done = subprocess.run(
+        [sys.executable, "-c", SQLITE_SCRIPT],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == on_postgresql
+
+
+def test_search_reindex_rebuilds_rows_for_active_listings_only(catalog):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ListingSearch.objects.all().delete()
+    out = StringIO()
+
+    call_command("search_reindex", stdout=out, stderr=StringIO())
+
+    indexed = set(ListingSearch.objects.values_list("listing_id", flat=True))
+    assert indexed == {catalog[name].id for name in ("honda", "reman", "toyota", "door")}
+    assert "Indexed 5 listings." in out.getvalue()
