@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from catalog import vin as vin_decoder
 from catalog.models import Condition, Grade, Make, VehicleModel
-from catalog.search import search
+from catalog.search import search, suggest
 from catalog.search.query import (
     MAX_PAGE,
     MAX_PAGE_SIZE,
@@ -179,3 +179,24 @@ class SearchApi(APIView):
     def get(self, request):
         result = search(search_request_from(request.query_params))
         return Response(SearchResultSerializer(result).data)
+
+
+class SuggestInputSerializer(serializers.Serializer):
+    q = serializers.CharField(min_length=2, max_length=100)
+
+
+class SuggestOutputSerializer(serializers.Serializer):
+    part_types = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    part_numbers = serializers.ListField(child=serializers.CharField())
+
+
+class SuggestApi(APIView):
+    """Suggestions as the user types a part name or number."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[SuggestInputSerializer], responses={200: SuggestOutputSerializer})
+    def get(self, request):
+        data = SuggestInputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        return Response(suggest(data.validated_data["q"]))

@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from catalog.api import views
-from catalog.api.search import SearchApi
+from catalog.api.search import SearchApi, SuggestApi
 
 urlpatterns = [
     path("makes/", views.MakeListApi.as_view(), name="make-list"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("parts/", views.PartListApi.as_view(), name="part-list"),
     path("parts/<int:pk>/", views.PartDetailApi.as_view(), name="part"),
     path("search/", SearchApi.as_view(), name="search"),
+    path("search/suggest/", SuggestApi.as_view(), name="search-suggest"),
     path("listings/", views.ListingListApi.as_view(), name="listing-list"),
     path("listings/<int:pk>/", views.ListingDetailApi.as_view(), name="listing"),
     path("inventory/listings/", views.InventoryListApi.as_view(), name="inventory-list"),

@@ -6,7 +6,7 @@ pages call only `search()`. Checkout never trusts the index for stock.
 
 from django.conf import settings
 
-from catalog.models import Part
+from catalog.models import Part, PartType
 from catalog.part_numbers import normalise_part_number
 from catalog.search.query import SearchRequest, SearchResult
 
@@ -39,3 +39,21 @@ def search(request: SearchRequest) -> SearchResult:
     of every part in its interchange group, marked as interchange matches."""
     groups = interchange_groups_for(request.text) if request.text else ()
     return _backend().search(request, interchange_groups=groups)
+
+
+def suggest(text: str, *, limit: int = 8) -> dict[str, list]:
+    """What the user may be typing: part types by name and catalogued OE numbers by prefix."""
+    text = text.strip()
+    number = normalise_part_number(text)
+    part_types = PartType.objects.filter(name__icontains=text).order_by("name")[:limit]
+    parts = (
+        Part.objects.filter(oe_number_normalised__startswith=number).order_by(
+            "oe_number_normalised"
+        )[:limit]
+        if len(number) >= 2
+        else []
+    )
+    return {
+        "part_types": [{"code": t.code, "name": t.name} for t in part_types],
+        "part_numbers": [p.oe_number for p in parts],
+    }

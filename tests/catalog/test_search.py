@@ -299,3 +299,13 @@ def test_search_reindex_rebuilds_rows_for_active_listings_only(catalog):
     indexed = set(ListingSearch.objects.values_list("listing_id", flat=True))
     assert indexed == {catalog[name].id for name in ("honda", "reman", "toyota", "door")}
     assert "Indexed 5 listings." in out.getvalue()
+
+
+def test_suggestions_complete_part_names_and_numbers(api_client, catalog):
+    by_name = api_client.get("/api/v1/search/suggest/", {"q": "alter"}).json()
+    by_number = api_client.get("/api/v1/search/suggest/", {"q": "31100 ra"}).json()
+    too_short = api_client.get("/api/v1/search/suggest/", {"q": "a"})
+
+    assert by_name["part_types"] == [{"code": "alternator", "name": "Alternator"}]
+    assert by_number["part_numbers"] == ["31100-RAA-A01", "31100-RAA-A02"]
+    assert too_short.status_code == 400
