@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from catalog import vin as vin_decoder
@@ -208,14 +209,16 @@ def listing_photo_add(*, listing: Listing, image: UploadedFile) -> ListingPhoto:
         count = ListingPhoto.objects.filter(listing=listing).count()
         if count >= MAX_PHOTOS_PER_LISTING:
             raise Conflict(f"A listing has at most {MAX_PHOTOS_PER_LISTING} photos.")
-        Listing.objects.filter(pk=listing.pk).update(search_dirty=True)
+        Listing.objects.filter(pk=listing.pk).update(search_dirty=True, updated_at=timezone.now())
         search_index_soon()
         return ListingPhoto.objects.create(listing=listing, image=image, position=count)
 
 
 def listing_photo_delete(*, photo: ListingPhoto) -> None:
     with transaction.atomic():
-        Listing.objects.filter(pk=photo.listing_id).update(search_dirty=True)
+        Listing.objects.filter(pk=photo.listing_id).update(
+            search_dirty=True, updated_at=timezone.now()
+        )
         search_index_soon()
         photo.delete()
     photo.image.delete(save=False)

@@ -5,10 +5,14 @@ write. `search_index_dirty` takes a batch of dirty listings under row locks (SKI
 workers running at once share the work instead of waiting), writes or deletes their search rows
 and clears the flag, one transaction per batch: running it twice, or in two workers, indexes
 each change once. A listing changed again while its batch runs waits on the lock and stays dirty.
+With Elasticsearch the batch is sent after its transaction commits, versioned by the listings'
+change time, and marked dirty again if the send fails.
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from catalog.models import Listing, ListingSearch
@@ -68,18 +72,51 @@ def search_row(doc: SearchDocument) -> ListingSearch:
     )
 
 
-def search_rows_write(listing_ids: Iterable[int]) -> tuple[int, int]:
-    """Bring the search rows of these listings in line with the listings; (written, removed)."""
+@dataclass(frozen=True)
+class IndexedBatch:
+    """What one batch changed: documents to write, listings to drop, and their versions."""
+
+    docs: tuple[SearchDocument, ...]
+    gone: tuple[int, ...]
+    versions: dict[int, int]
+
+
+def _version(listing: Listing) -> int:
+    return int(listing.updated_at.timestamp() * 1_000_000)
+
+
+def search_rows_write(listing_ids: Iterable[int]) -> IndexedBatch:
+    """Bring the search rows of these listings in line with the listings."""
+    listing_ids = set(listing_ids)
     listings = list(listings_for_search(listing_ids))
     searchable = [listing for listing in listings if is_searchable(listing)]
-    gone = {listing.id for listing in listings} - {listing.id for listing in searchable}
-    gone |= set(listing_ids) - {listing.id for listing in listings}
-    rows = [search_row(search_document(listing)) for listing in searchable]
+    docs = tuple(search_document(listing) for listing in searchable)
+    gone = tuple(sorted(listing_ids - {doc.listing_id for doc in docs}))
     ListingSearch.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["listing"], update_fields=SEARCH_ROW_FIELDS
+        [search_row(doc) for doc in docs],
+        update_conflicts=True,
+        unique_fields=["listing"],
+        update_fields=SEARCH_ROW_FIELDS,
     )
-    removed, _ = ListingSearch.objects.filter(listing_id__in=gone).delete()
-    return len(rows), removed
+    ListingSearch.objects.filter(listing_id__in=gone).delete()
+    return IndexedBatch(docs, gone, {listing.id: _version(listing) for listing in listings})
+
+
+def _push_to_elasticsearch(batch: IndexedBatch) -> None:
+    """Send a committed batch to Elasticsearch, outside any transaction. On failure the
+    listings are marked dirty again, so the next run retries them."""
+    if settings.SEARCH_BACKEND != "elasticsearch":
+        return
+    from catalog.search.elasticsearch import ElasticsearchBackend
+
+    backend = ElasticsearchBackend()
+    try:
+        backend.index(batch.docs, versions=batch.versions)
+        backend.delete(batch.gone, versions=batch.versions)
+    except Exception:
+        ids = [doc.listing_id for doc in batch.docs] + list(batch.gone)
+        Listing.objects.filter(id__in=ids).update(search_dirty=True)
+        raise
 
 
 def _index_one_batch(batch_size: int) -> int:
@@ -90,9 +127,11 @@ def _index_one_batch(batch_size: int) -> int:
             .select_for_update(skip_locked=True)
             .values_list("id", flat=True)[:batch_size]
         )
-        if ids:
-            search_rows_write(ids)
-            Listing.objects.filter(id__in=ids).update(search_dirty=False)
+        if not ids:
+            return 0
+        batch = search_rows_write(ids)
+        Listing.objects.filter(id__in=ids).update(search_dirty=False)
+    _push_to_elasticsearch(batch)
     return len(ids)
 
 
@@ -110,7 +149,12 @@ def search_index_dirty(
 
 
 def search_reindex(*, progress: Callable[[int, int], None] | None = None) -> int:
-    """Rebuild the whole index: every listing is marked dirty, rows of vanished ones go."""
+    """Rebuild the whole index: every listing is marked dirty and indexed again. With
+    Elasticsearch a fresh, empty index takes the alias first (searches see it fill up)."""
+    if settings.SEARCH_BACKEND == "elasticsearch":
+        from catalog.search.elasticsearch import ElasticsearchBackend
+
+        ElasticsearchBackend().rebuild([])
     with transaction.atomic():
         Listing.objects.update(search_dirty=True)
         ListingSearch.objects.exclude(listing__status="active").delete()

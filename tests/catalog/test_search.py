@@ -311,3 +311,56 @@ def test_suggestions_complete_part_names_and_numbers(api_client, catalog):
     assert by_name["part_types"] == [{"code": "alternator", "name": "Alternator"}]
     assert by_number["part_numbers"] == ["31100-RAA-A01", "31100-RAA-A02"]
     assert too_short.status_code == 400
+
+
+class RecordingElasticsearch:
+    """Stands in for the Elasticsearch server, which cannot run here: records what is sent."""
+
+    sent: list = []
+    fail = False
+
+    def index(self, docs, *, versions):
+        if self.fail:
+            raise ConnectionError("Elasticsearch is down")
+        self.sent.append(("index", sorted(d.listing_id for d in docs), versions))
+
+    def delete(self, listing_ids, *, versions):
+        self.sent.append(("delete", sorted(listing_ids), versions))
+
+
+@pytest.fixture
+def elasticsearch(settings, monkeypatch):
+    import catalog.search.elasticsearch as es
+
+    settings.SEARCH_BACKEND = "elasticsearch"
+    RecordingElasticsearch.sent, RecordingElasticsearch.fail = [], False
+    monkeypatch.setattr(es, "ElasticsearchBackend", RecordingElasticsearch)
+    return RecordingElasticsearch
+
+
+def test_indexing_sends_committed_batches_to_elasticsearch_with_versions(catalog, elasticsearch):
+    listing = catalog["honda"]
+    listing_update(
+        listing=listing, seller=Seller(organisation=listing.seller_organisation), price="70.00"
+    )
+    listing.refresh_from_db()
+
+    search_index_dirty()
+
+    (_, indexed, versions), (_, deleted, _) = elasticsearch.sent
+    assert indexed == [listing.id] and deleted == []
+    assert versions[listing.id] == int(listing.updated_at.timestamp() * 1_000_000)
+
+
+def test_a_failed_send_leaves_the_listings_dirty_for_the_next_run(catalog, elasticsearch):
+    listing = catalog["honda"]
+    listing_update(
+        listing=listing, seller=Seller(organisation=listing.seller_organisation), price="70.00"
+    )
+    elasticsearch.fail = True
+
+    with pytest.raises(ConnectionError):
+        search_index_dirty()
+
+    listing.refresh_from_db()
+    assert listing.search_dirty

@@ -947,3 +947,16 @@ def test_live_rebuild_swaps_the_alias_and_drops_the_old_index(throwaway_backend)
     assert list(client.indices.get_alias(name=throwaway_backend.alias).body) == [second]
     assert not client.indices.exists(index=first)
     assert sorted(_ids(throwaway_backend.search(SearchRequest()))) == [1, 2]
+
+
+def test_writes_carry_the_listing_change_time_as_external_version():
+    from catalog.search.elasticsearch.backend import _versioned
+
+    action = {"_index": "listings", "_id": "7"}
+
+    assert _versioned(action, 1732400000000000) == {
+        **action,
+        "_version": 1732400000000000,
+        "_version_type": "external_gte",
+    }
+    assert _versioned(action, None) == action

@@ -4,7 +4,7 @@
 see a half-built index.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,8 +18,17 @@ from catalog.search.elasticsearch.results import search_result, suggestions
 from catalog.search.query import SearchRequest, SearchResult
 
 
-def _index_action(index: str, doc: SearchDocument) -> dict[str, Any]:
-    return {"_index": index, "_id": str(doc.listing_id), "_source": document_body(doc)}
+def _index_action(index: str, doc: SearchDocument, version: int | None = None) -> dict[str, Any]:
+    action = {"_index": index, "_id": str(doc.listing_id), "_source": document_body(doc)}
+    return _versioned(action, version)
+
+
+def _versioned(action: dict[str, Any], version: int | None) -> dict[str, Any]:
+    """External versions (the listing's change time) make a late write of an older document
+    a conflict that Elasticsearch refuses, instead of a newer document overwritten."""
+    if version is None:
+        return action
+    return {**action, "_version": version, "_version_type": "external_gte"}
 
 
 class ElasticsearchBackend:
@@ -49,19 +58,41 @@ class ElasticsearchBackend:
         body = suggestion_body(prefix, size)
         return suggestions(self.client.search(index=self.alias, body=body).body)
 
-    def index(self, docs: Iterable[SearchDocument], *, refresh: bool = False) -> int:
-        """Write (create or replace) these listings' documents; returns how many were written."""
-        actions = (_index_action(self.alias, doc) for doc in docs)
-        written, _ = helpers.bulk(self.client, actions, require_alias=True, refresh=refresh)
+    def index(
+        self,
+        docs: Iterable[SearchDocument],
+        *,
+        versions: Mapping[int, int] | None = None,
+        refresh: bool = False,
+    ) -> int:
+        """Write (create or replace) these listings' documents; returns how many were written.
+
+        With `versions` (listing id -> change time), a document older than the one indexed is
+        skipped (409), so two indexing workers can never leave an older document in place."""
+        versions = versions or {}
+        actions = (_index_action(self.alias, d, versions.get(d.listing_id)) for d in docs)
+        written, _ = helpers.bulk(
+            self.client, actions, require_alias=True, refresh=refresh, ignore_status=(409,)
+        )
         return written
 
-    def delete(self, listing_ids: Iterable[int], *, refresh: bool = False) -> int:
+    def delete(
+        self,
+        listing_ids: Iterable[int],
+        *,
+        versions: Mapping[int, int] | None = None,
+        refresh: bool = False,
+    ) -> int:
         """Remove these listings; one already gone is not an error. Returns how many went."""
+        versions = versions or {}
         actions = (
-            {"_op_type": "delete", "_index": self.alias, "_id": str(listing_id)}
+            _versioned(
+                {"_op_type": "delete", "_index": self.alias, "_id": str(listing_id)},
+                versions.get(listing_id),
+            )
             for listing_id in listing_ids
         )
-        deleted, _ = helpers.bulk(self.client, actions, ignore_status=(404,), refresh=refresh)
+        deleted, _ = helpers.bulk(self.client, actions, ignore_status=(404, 409), refresh=refresh)
         return deleted
 
     def create_index(self) -> str:
