@@ -1,5 +1,6 @@
 """`GET /api/v1/search/`: the marketplace search, by vehicle, part number, text and filters."""
 
+from django.core.files.storage import default_storage
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -149,7 +150,11 @@ class HitSerializer(serializers.Serializer):
     seller_kind = serializers.CharField()
     distance_km = serializers.FloatField(allow_null=True)
     interchange_match = serializers.BooleanField()
-    photo = serializers.CharField()
+    photo = serializers.SerializerMethodField()
+
+    def get_photo(self, hit) -> str | None:
+        """The first photo's URL, from the storage name the index keeps."""
+        return default_storage.url(hit.photo) if hit.photo else None
 
 
 class FacetValueSerializer(serializers.Serializer):

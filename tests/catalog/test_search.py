@@ -364,3 +364,20 @@ def test_a_failed_send_leaves_the_listings_dirty_for_the_next_run(catalog, elast
 
     listing.refresh_from_db()
     assert listing.search_dirty
+
+
+def test_hits_carry_the_first_photo_as_a_url(api_client, catalog):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog.services import listing_photo_add
+    from tests.catalog.test_listing_api import png_bytes
+
+    listing = catalog["honda"]
+    listing_photo_add(listing=listing, image=SimpleUploadedFile("front.png", png_bytes()))
+    search_index_dirty()
+
+    hits = api_client.get(SEARCH, {"q": "31100-RAA-A01"}).json()["hits"]
+
+    photos = {hit["listing_id"]: hit["photo"] for hit in hits}
+    assert photos[listing.id].startswith("/media/listings/")
+    assert photos[catalog["reman"].id] is None
