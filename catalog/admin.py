@@ -6,7 +6,7 @@ related rows it prints.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
@@ -31,6 +31,8 @@ from catalog.models import (
     VehicleModel,
 )
 from catalog.part_numbers import normalise_part_number
+from catalog.services import Seller, listing_set_status
+from marketplace.errors import DomainError
 
 FEED_REJECTIONS_SHOWN = 200
 DONOR_FIELDS = [
@@ -280,7 +282,17 @@ class ListingPartNumberFormSet(forms.BaseInlineFormSet):
             seen.add(normalised)
 
 
-class ListingPartNumberInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """A record a service writes: the operator may look and delete, never add or edit."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ListingPartNumberInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ListingPartNumber
     form = ListingPartNumberForm
     formset = ListingPartNumberFormSet
@@ -289,7 +301,7 @@ class ListingPartNumberInline(admin.TabularInline):
     extra = 0
 
 
-class ListingPhotoInline(admin.TabularInline):
+class ListingPhotoInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ListingPhoto
     fields = ["image", "position", "width", "height"]
     readonly_fields = ["width", "height"]
@@ -297,15 +309,16 @@ class ListingPhotoInline(admin.TabularInline):
 
 
 @admin.register(Listing)
-class ListingAdmin(PartNumberSearchMixin, admin.ModelAdmin):
-    """Listings as the operator sees them; the status is read-only.
+class ListingAdmin(ReadOnlyAdminMixin, PartNumberSearchMixin, admin.ModelAdmin):
+    """Listings as the operator sees them: to look at, and to withdraw.
 
-    A status change is a business action: `catalog.services.listing_set_status` checks the
-    transition table, that the seller may publish, and lets the stock decide between active and
-    sold out. Saving the field from a form would skip all of that, so status changes go through
-    the API and its services, never through this form.
+    A listing's terms and status belong to its seller and change through the services
+    (`listing_update`, `listing_set_status`), which check the terms, the transition table and
+    the stock, and mark the listing for re-indexing. A form here would skip all of that, so the
+    page is read-only and withdrawing is an action that calls the service.
     """
 
+    actions = ["withdraw"]
     list_display = [
         "seller", "seller_sku", "title", "condition", "grade", "price_with_currency",
         "quantity_on_hand", "status",
@@ -328,6 +341,18 @@ class ListingAdmin(PartNumberSearchMixin, admin.ModelAdmin):
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
     inlines = [ListingPartNumberInline, ListingPhotoInline]
+
+    @admin.action(description="Withdraw the selected listings")
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[Listing]) -> None:
+        withdrawn = 0
+        for listing in queryset:
+            seller = Seller(organisation=listing.seller_organisation, user=listing.seller_user)
+            try:
+                listing_set_status(listing=listing, seller=seller, to_status="withdrawn")
+                withdrawn += 1
+            except DomainError as error:
+                self.message_user(request, f"{listing}: {error.message}", messages.WARNING)
+        self.message_user(request, f"{withdrawn} listing(s) withdrawn.")
 
     @admin.display(ordering="seller_organisation__name")
     def seller(self, listing: Listing) -> str:
@@ -358,16 +383,6 @@ class ListingPhotoAdmin(admin.ModelAdmin):
 
 
 # Feeds: records of what an import did, written by the import service only.
-
-
-class ReadOnlyAdminMixin:
-    """A record a service writes: the operator may look and delete, never add or edit."""
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class FeedRejectionFormSet(forms.BaseInlineFormSet):

@@ -41,7 +41,7 @@ from tests.marketplace.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 # Feed imports and their rejections are records the import service writes: view and delete only.
-READ_ONLY_MODELS = {FeedImport, FeedRejection, ListingSearch}
+READ_ONLY_MODELS = {FeedImport, FeedRejection, ListingSearch, Listing}
 
 
 class InterchangeGroupFactory(factory.django.DjangoModelFactory):
@@ -282,3 +282,16 @@ def test_listing_status_is_read_only_in_admin(admin_client, catalog_rows, rf, ad
     response = admin_client.get(_url(Listing, "change", catalog_rows[Listing].pk))
     assert 'name="status"' not in response.content.decode()
     assert catalog_rows[Listing].status == ListingStatus.ACTIVE
+
+
+def test_withdraw_action_goes_through_the_listing_service(admin_client, catalog_rows):
+    listing = catalog_rows[Listing]
+
+    admin_client.post(
+        _url(Listing, "changelist"),
+        {"action": "withdraw", "_selected_action": [listing.pk]},
+    )
+
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.WITHDRAWN
+    assert listing.search_dirty
