@@ -11,11 +11,13 @@ import math
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    Case,
     F,
     FloatField,
     Q,
     QuerySet,
     Value,
+    When,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
@@ -58,6 +60,12 @@ def _fits(token: str) -> Q:
     return Q(fitment__regex=rf"(^| ){token}( |$)")
 
 
+def looks_like_part_number(number: str) -> bool:
+    """OE numbers carry digits; plain words ("ford", "door") skip the trigram match, which on a
+    frequent word would test every matching row's part numbers for nothing."""
+    return len(number) >= MIN_PART_NUMBER_LENGTH and any(c.isdigit() for c in number)
+
+
 def _text_match(text: str, number: str) -> Q:
     """Words in the document, or a part number close to one the listing carries."""
     if _postgresql():
@@ -67,19 +75,19 @@ def _text_match(text: str, number: str) -> Q:
             output_field=BooleanField(),
         )
         match = Q(words)
-        if len(number) >= MIN_PART_NUMBER_LENGTH:
+        if looks_like_part_number(number):
             similar = RawSQL("%s <%% part_numbers", [number], output_field=BooleanField())
             match |= Q(similar)
         return match
     every_word = Q()
     for word in text.split():
         every_word &= Q(document__icontains=word)
-    if len(number) >= MIN_PART_NUMBER_LENGTH:
+    if looks_like_part_number(number):
         return every_word | Q(part_numbers__contains=number)
     return every_word
 
 
-def _distance_km(point) -> ACos:
+def _distance_km(point) -> Case:
     """Great-circle distance by the spherical law of cosines (ORM functions on both databases)."""
     lat, lng = Radians(F("latitude")), Radians(F("longitude"))
     here_lat, here_lng = math.radians(point.latitude), math.radians(point.longitude)
@@ -88,7 +96,10 @@ def _distance_km(point) -> ACos:
     )
     # Rounding can push the cosine a hair past 1, where ACOS is undefined.
     clamped = Greatest(Least(cosine, Value(1.0)), Value(-1.0))
-    return ACos(clamped, output_field=FloatField()) * Value(EARTH_RADIUS_KM)
+    distance = ACos(clamped, output_field=FloatField()) * Value(EARTH_RADIUS_KM)
+    # PostgreSQL's GREATEST and LEAST skip NULLs: without this, a listing with no location
+    # would come out at distance 0, first in a distance sort.
+    return Case(When(latitude__isnull=True, then=None), default=distance, output_field=FloatField())
 
 
 def _bounding_box(request: SearchRequest) -> Q:
@@ -149,18 +160,19 @@ def _matching(request: SearchRequest, interchange_groups: tuple[str, ...]) -> Qu
 
 
 def _relevance(text: str, number: str) -> RawSQL:
+    rank = "ts_rank_cd(document_tsv, websearch_to_tsquery('english', %s))"
+    if not looks_like_part_number(number):
+        return RawSQL(rank, [text], output_field=FloatField())
     return RawSQL(
-        "ts_rank_cd(document_tsv, websearch_to_tsquery('english', %s))"
-        " + word_similarity(%s, part_numbers)",
-        [text, number],
-        output_field=FloatField(),
+        f"{rank} + word_similarity(%s, part_numbers)", [text, number], output_field=FloatField()
     )
 
 
 def _ordered(rows: QuerySet, request: SearchRequest) -> QuerySet:
     sort = request.sort
     if sort == Sort.DISTANCE and request.near is not None:
-        return rows.order_by("distance_km", "-created_at", "-listing_id")
+        distance = F("distance_km").asc(nulls_last=True)
+        return rows.order_by(distance, "-created_at", "-listing_id")
     orderings = {
         Sort.PRICE: ("price",),
         Sort.PRICE_WITH_CORE: ("price_with_core",),

@@ -381,3 +381,11 @@ def test_hits_carry_the_first_photo_as_a_url(api_client, catalog):
     photos = {hit["listing_id"]: hit["photo"] for hit in hits}
     assert photos[listing.id].startswith("/media/listings/")
     assert photos[catalog["reman"].id] is None
+
+
+def test_distance_sort_puts_listings_without_a_location_last(api_client, catalog):
+    hits = api_client.get(SEARCH, {"sort": "distance", **CHICAGO}).json()["hits"]
+
+    assert hits[-1]["listing_id"] == catalog["door"].id
+    assert hits[-1]["distance_km"] is None
+    assert all(hit["distance_km"] is not None for hit in hits[:-1])
