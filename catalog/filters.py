@@ -16,6 +16,7 @@ from catalog.models import (
     VehicleModel,
 )
 from catalog.part_numbers import normalise_part_number
+from catalog.search.query import SellerKind
 
 
 class VehicleModelFilter(django_filters.FilterSet):
@@ -60,12 +61,6 @@ class PartFilter(django_filters.FilterSet):
         return queryset.filter(oe_number_normalised=normalise_part_number(value))
 
 
-class SellerKind:
-    BUSINESS = "business"
-    INDIVIDUAL = "individual"
-    CHOICES = [(BUSINESS, "Business"), (INDIVIDUAL, "Individual")]
-
-
 class ListingFilter(django_filters.FilterSet):
     condition = django_filters.MultipleChoiceFilter(choices=Condition.choices)
     grade = django_filters.MultipleChoiceFilter(choices=Grade.choices)
@@ -74,7 +69,9 @@ class ListingFilter(django_filters.FilterSet):
     price_min = django_filters.NumberFilter(field_name="price", lookup_expr="gte")
     price_max = django_filters.NumberFilter(field_name="price", lookup_expr="lte")
     currency = django_filters.CharFilter()
-    seller_kind = django_filters.ChoiceFilter(choices=SellerKind.CHOICES, method="filter_seller")
+    seller_kind = django_filters.ChoiceFilter(
+        choices=[(kind.value, kind.value.title()) for kind in SellerKind], method="filter_seller"
+    )
     in_stock = django_filters.BooleanFilter(method="filter_in_stock")
     part_number = django_filters.CharFilter(method="filter_part_number")
     donor_make = django_filters.CharFilter(lookup_expr="iexact")

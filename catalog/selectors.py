@@ -11,7 +11,6 @@ from catalog.models import (
     Part,
     Vehicle,
 )
-from catalog.part_numbers import normalise_part_number
 from marketplace.models import User
 from marketplace.selectors import organisation_ids_for
 
@@ -35,11 +34,6 @@ def vehicles_for_decoding(*, make: str, model: str, year: int) -> QuerySet[Vehic
     return Vehicle.objects.filter(
         model__make__name__iexact=make, model__name__iexact=model, year=year
     ).select_related("model__make")
-
-
-def part_by_number(number: str) -> Part | None:
-    normalised = normalise_part_number(number)
-    return Part.objects.filter(oe_number_normalised=normalised).first() if normalised else None
 
 
 def parts_with_details() -> QuerySet[Part]:
@@ -84,12 +78,6 @@ def locations_of(user: User) -> QuerySet[Location]:
     return Location.objects.filter(
         Q(organisation_id__in=organisation_ids_for(user))
         | Q(organisation__isnull=True, user_id=user.pk)
-    )
-
-
-def outlets_with_pickup() -> QuerySet[Location]:
-    return Location.objects.filter(kind="outlet", pickup_available=True).select_related(
-        "organisation"
     )
 
 

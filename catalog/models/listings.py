@@ -81,7 +81,6 @@ class Condition(models.TextChoices):
     REMANUFACTURED = "remanufactured", "Remanufactured"
 
 
-USED_CONDITIONS = frozenset({Condition.RECYCLED, Condition.REFURBISHED, Condition.REMANUFACTURED})
 GRADED_CONDITIONS = frozenset({Condition.RECYCLED, Condition.REFURBISHED})
 
 
