@@ -20,7 +20,7 @@ from catalog.models import (
 )
 from catalog.services import Seller, listing_create
 from marketplace.models import Membership, Organisation, OrganisationStatus, User
-from marketplace.services import organisation_register, user_register
+from marketplace.services import organisation_approve, organisation_register, user_register
 
 DEMO_PASSWORD = "parts-demo-2026"
 
@@ -95,16 +95,17 @@ def _demo_organisation(spec: DemoOrganisation) -> Organisation:
     if membership:
         return membership.organisation
     if spec.kind == "platform":
+        # The operator's own organisation is where approval starts: no one else can approve it.
         organisation = Organisation.objects.create(
-            name=spec.name, slug=spec.username, kind="platform"
+            name=spec.name, slug=spec.username, kind="platform", status=OrganisationStatus.APPROVED
         )
         Membership.objects.create(user=owner, organisation=organisation, role="owner")
     else:
-        organisation = organisation_register(
+        registered = organisation_register(
             owner=owner, name=spec.name, kind=spec.kind, city=spec.city
         )
-    organisation.status = OrganisationStatus.APPROVED
-    organisation.save(update_fields=["status"])
+        operator = _demo_user("platform", superuser=True)
+        organisation = organisation_approve(organisation=registered, by=operator)
     Location.objects.create(
         organisation=organisation,
         kind="outlet" if spec.kind == "outlet" else "yard",

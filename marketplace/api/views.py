@@ -114,8 +114,10 @@ class OrganisationDetailApi(generics.RetrieveAPIView):
 
 
 class _OrganisationStatusApi(APIView):
+    """A platform operator's status change of an organisation; subclasses name the service."""
+
     permission_classes = [IsPlatformOperator]
-    status_change = staticmethod(services.organisation_approve)
+    status_change: staticmethod
 
     @extend_schema(request=None, responses={200: OrganisationOutputSerializer})
     def post(self, request, slug: str):
