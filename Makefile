@@ -20,11 +20,12 @@ run: install $(VPIC_DB)
 	$(BIN)/python manage.py load_demo_data
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The API fuzz runs before pytest so that the last summary printed is the test suite's.
 test: install-test $(VPIC_DB) services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(TEST_ENV) scripts/fuzz_api.sh
 	$(TEST_ENV) $(BIN)/pytest
-	$(MAKE) fuzz
 
 # Only the benchmarks' JSON lines go to standard output; everything else goes to standard error.
 bench: install-test $(VPIC_DB)
