@@ -165,6 +165,9 @@ class FacetValueSerializer(serializers.Serializer):
 
 class SearchResultSerializer(serializers.Serializer):
     total = serializers.IntegerField()
+    total_exact = serializers.BooleanField(
+        help_text="False when the total and the facet counts are estimates (many matches)."
+    )
     page = serializers.IntegerField()
     page_size = serializers.IntegerField()
     hits = HitSerializer(many=True)

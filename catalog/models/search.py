@@ -2,8 +2,9 @@
 
 Filters, facets and sorts read only this table, never the wide listing table. Rows are written
 by `catalog.search.indexing` from listings marked `search_dirty`; a listing that is sold out or
-withdrawn has no row. On PostgreSQL a migration adds stored tsvector columns over `document` and
-`fitment` with GIN indexes, and a trigram index over `part_numbers`.
+withdrawn has no row. On PostgreSQL migrations add stored tsvector columns over `document` and
+`fitment` with GIN indexes, a trigram index over `part_numbers`, and `location`: the point as a
+unit vector (a `cube`) with a GiST index, for nearest-first scans and radius searches.
 """
 
 from django.db import models
@@ -54,6 +55,11 @@ class ListingSearch(models.Model):
             models.Index(fields=["-created_at"], name="listing_search_newest"),
             models.Index(fields=["latitude", "longitude"], name="listing_search_location"),
             models.Index(fields=["interchange_group"], name="listing_search_interchange"),
+            # Each sort walks an index when matches are many (see catalog.search.database).
+            models.Index(fields=["price_with_core"], name="listing_search_price_core"),
+            models.Index(fields=["grade_rank", "-created_at"], name="listing_search_grade"),
+            models.Index(fields=["donor_mileage"], name="listing_search_mileage"),
+            models.Index(fields=["part_type_group", "condition"], name="listing_search_group"),
         ]
 
     def __str__(self) -> str:

@@ -1,13 +1,26 @@
 """The database search backend: SQL over the narrow `ListingSearch` table.
 
 On PostgreSQL text goes through the stored tsvector (GIN), mistyped part numbers through
-pg_trgm's word similarity, fitment through a tsvector of tokens (GIN). SQLite, the embedded
-default, applies the same filters with LIKE so that `make run` finds the same listings; only
-relevance ranking is simpler there (newest first among matches).
+pg_trgm's word similarity, fitment through a tsvector of tokens (GIN), distance through a GiST
+index on the location as a point on the unit sphere. SQLite, the embedded default, applies the
+same filters with LIKE and spherical trigonometry so that `make run` finds the same listings;
+only relevance ranking is simpler there (newest first among matches).
+
+Counting a frequent word ("ford", "door") exactly means reading a tenth of the table on every
+request, so on PostgreSQL a search first counts a sample: the same few pages of the table every
+time (`TABLESAMPLE SYSTEM ... REPEATABLE`), about `SEARCH_SAMPLE_ROWS` rows. When the sample
+predicts at most `SEARCH_EXACT_COUNT_LIMIT` matches, the total and the facets are counted exactly
+in one pass and relevance is `ts_rank_cd` over every match. Above that, the total and the facets
+are the sample's counts scaled up (`total_exact` is false, as Elasticsearch's `gte` totals), and
+the page walks the index of its sort order (newest first in place of relevance, which among so
+many matches of a word tells little) and stops when the page is full.
 """
 
 import math
+import re
+from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -26,6 +39,7 @@ from catalog.models import ListingSearch
 from catalog.part_numbers import normalise_part_number
 from catalog.search.query import (
     FacetValue,
+    GeoPoint,
     Hit,
     SearchRequest,
     SearchResult,
@@ -87,8 +101,32 @@ def _text_match(text: str, number: str) -> Q:
     return every_word
 
 
-def _distance_km(point) -> Case:
-    """Great-circle distance by the spherical law of cosines (ORM functions on both databases)."""
+def _unit_vector(point: GeoPoint) -> list[float]:
+    lat, lng = math.radians(point.latitude), math.radians(point.longitude)
+    return [math.cos(lat) * math.cos(lng), math.cos(lat) * math.sin(lng), math.sin(lat)]
+
+
+def _chord(point: GeoPoint) -> RawSQL:
+    """PostgreSQL: the straight-line distance on the unit sphere from `point` to the listing's
+    location, the ordering a GiST index scan serves nearest first."""
+    sql = "location <-> cube(ARRAY[%s, %s, %s]::float8[])"
+    return RawSQL(sql, _unit_vector(point), output_field=FloatField())
+
+
+def _chord_for_km(km: float) -> float:
+    return 2 * math.sin(km / (2 * EARTH_RADIUS_KM))
+
+
+def _distance_km(point: GeoPoint):
+    """Great-circle distance in km; NULL for a listing without a location."""
+    if _postgresql():
+        chord = _chord(point)
+        # LEAST skips NULLs: without the CASE no location would come out half the world away.
+        sql = (
+            "CASE WHEN location IS NULL THEN NULL"
+            f" ELSE 2 * {EARTH_RADIUS_KM} * asin(least(1.0, ({chord.sql}) / 2)) END"
+        )
+        return RawSQL(sql, chord.params, output_field=FloatField())
     lat, lng = Radians(F("latitude")), Radians(F("longitude"))
     here_lat, here_lng = math.radians(point.latitude), math.radians(point.longitude)
     cosine = Value(math.sin(here_lat)) * Sin(lat) + Value(math.cos(here_lat)) * Cos(lat) * Cos(
@@ -97,14 +135,28 @@ def _distance_km(point) -> Case:
     # Rounding can push the cosine a hair past 1, where ACOS is undefined.
     clamped = Greatest(Least(cosine, Value(1.0)), Value(-1.0))
     distance = ACos(clamped, output_field=FloatField()) * Value(EARTH_RADIUS_KM)
-    # PostgreSQL's GREATEST and LEAST skip NULLs: without this, a listing with no location
-    # would come out at distance 0, first in a distance sort.
+    # SQLite's MAX and MIN return NULL for a NULL argument, but say so: a listing with no
+    # location must not come out at distance 0.
     return Case(When(latitude__isnull=True, then=None), default=distance, output_field=FloatField())
 
 
-def _bounding_box(request: SearchRequest) -> Q:
-    """A cheap, indexable pre-filter around `near`: no point inside `within_km` is outside it."""
-    point, km = request.near, request.within_km
+def _within(point: GeoPoint, km: float, *, bounded: bool) -> Q:
+    """Listings at most `km` from `point`. `bounded` adds a box around the circle that an index
+    can search: what a search with few matches wants, while one with many matches does better
+    walking its sort order's index and testing the distance as it goes."""
+    if _postgresql():
+        chord = _chord(point)
+        limit = _chord_for_km(km)
+        within = Q(RawSQL(f"({chord.sql}) <= %s", [*chord.params, limit], BooleanField()))
+        if bounded:
+            box = "location <@ cube_enlarge(cube(ARRAY[%s, %s, %s]::float8[]), %s, 3)"
+            within &= Q(RawSQL(box, [*_unit_vector(point), limit], BooleanField()))
+        return within
+    return _bounding_box(point, km)
+
+
+def _bounding_box(point: GeoPoint, km: float) -> Q:
+    """SQLite: an indexable box around the circle, no point inside `km` outside it."""
     lat_delta = km / 111.0
     lng_delta = km / max(111.0 * math.cos(math.radians(point.latitude)), 0.01)
     return Q(
@@ -144,7 +196,9 @@ def _filters(request: SearchRequest) -> Q:
     return filters
 
 
-def _matching(request: SearchRequest, interchange_groups: tuple[str, ...]) -> QuerySet:
+def _matching(
+    request: SearchRequest, interchange_groups: tuple[str, ...], *, bounded: bool = True
+) -> QuerySet:
     rows = ListingSearch.objects.filter(_filters(request))
     text = request.text.strip()
     if text:
@@ -155,7 +209,9 @@ def _matching(request: SearchRequest, interchange_groups: tuple[str, ...]) -> Qu
     if request.near is not None:
         rows = rows.annotate(distance_km=_distance_km(request.near))
         if request.within_km is not None:
-            rows = rows.filter(_bounding_box(request), distance_km__lte=request.within_km)
+            rows = rows.filter(_within(request.near, request.within_km, bounded=bounded))
+            if not _postgresql():
+                rows = rows.filter(distance_km__lte=request.within_km)
     return rows
 
 
@@ -168,39 +224,79 @@ def _relevance(text: str, number: str) -> RawSQL:
     )
 
 
-def _ordered(rows: QuerySet, request: SearchRequest) -> QuerySet:
-    sort = request.sort
-    if sort == Sort.DISTANCE and request.near is not None:
-        distance = F("distance_km").asc(nulls_last=True)
-        return rows.order_by(distance, "-created_at", "-listing_id")
-    orderings = {
-        Sort.PRICE: ("price",),
-        Sort.PRICE_WITH_CORE: ("price_with_core",),
-        Sort.NEWEST: ("-created_at",),
-        Sort.GRADE: ("grade_rank",),
-        Sort.DONOR_MILEAGE: (F("donor_mileage").asc(nulls_last=True),),
-    }
-    if sort in orderings:
-        return rows.order_by(*orderings[sort], "-created_at", "-listing_id")
+NEWEST = ("-created_at", "-listing_id")
+SORT_ORDER = {
+    Sort.PRICE: ("price", *NEWEST),
+    Sort.PRICE_WITH_CORE: ("price_with_core", *NEWEST),
+    Sort.NEWEST: NEWEST,
+    Sort.GRADE: ("grade_rank", *NEWEST),
+    Sort.DONOR_MILEAGE: (F("donor_mileage").asc(nulls_last=True), *NEWEST),
+}
+
+
+def _ordered(rows: QuerySet, request: SearchRequest, *, many: bool) -> QuerySet:
+    """The page order. With many matches on PostgreSQL, nearest first is the GiST index's own
+    order, which has no second key: listings at the same yard come in the index's order."""
+    if request.sort == Sort.DISTANCE and request.near is not None:
+        if _postgresql():
+            nearest = _chord(request.near).asc(nulls_last=True)
+            return rows.order_by(nearest) if many else rows.order_by(nearest, *NEWEST)
+        return rows.order_by(F("distance_km").asc(nulls_last=True), *NEWEST)
+    if request.sort in SORT_ORDER:
+        return rows.order_by(*SORT_ORDER[request.sort])
     text = request.text.strip()
-    if text and _postgresql():
+    if text and _postgresql() and not many:
         rank = _relevance(text, normalise_part_number(text))
-        return rows.annotate(rank=rank).order_by("-rank", "-created_at", "-listing_id")
-    return rows.order_by("-created_at", "-listing_id")
+        return rows.annotate(rank=rank).order_by("-rank", *NEWEST)
+    return rows.order_by(*NEWEST)
 
 
-def _facet_sql(rows: QuerySet) -> tuple[str, list]:
-    """One statement for the total and every facet: the filtered rows are read once into a
-    materialized CTE, then counted per facet. Five separate counts over the search table cost
-    about three times as much on a frequent word (DESIGN.md's measurements)."""
-    inner, params = rows.order_by().values(*FACETS).query.sql_with_params()
-    counts = [
-        f"SELECT '{name}' AS facet, CAST({name} AS TEXT) AS value, COUNT(*) AS n FROM f"
-        f" GROUP BY {name}"
-        for name in FACETS
-    ]
-    counts.append("SELECT '' AS facet, NULL AS value, COUNT(*) AS n FROM f")
-    return f"WITH f AS MATERIALIZED ({inner}) " + " UNION ALL ".join(counts), list(params)
+# Facet counts come back as rows (grouping mask, one column per facet, count), the mask telling
+# which facet a row counts, as PostgreSQL's GROUPING() reports it: a bit set for each facet the
+# row is not grouped by, the first facet in the highest bit. All bits set: the total.
+ALL_FACETS = (1 << len(FACETS)) - 1
+
+
+def _mask(facet_index: int) -> int:
+    return ALL_FACETS ^ (1 << (len(FACETS) - 1 - facet_index))
+
+
+def _grouped_sql(inner: str, *, first_column: str = "") -> str:
+    """The total and every facet of the rows `inner` selects, in one statement; `first_column`
+    is an expression to put before the mask on every row (PostgreSQL only)."""
+    if _postgresql():
+        columns = ", ".join(f"CAST({name} AS TEXT)" for name in FACETS)
+        sets = ", ".join(f"({name})" for name in FACETS)
+        lead = f"{first_column}, " if first_column else ""
+        return (
+            f"SELECT {lead}GROUPING({', '.join(FACETS)}), {columns}, COUNT(*)"
+            f" FROM ({inner}) AS f GROUP BY GROUPING SETS ({sets}, ())"
+        )
+    # SQLite has no GROUPING SETS: the same rows, one GROUP BY per facet over the rows read once.
+    counts = []
+    for index, name in enumerate(FACETS):
+        columns = ", ".join(f"CAST({n} AS TEXT)" if n == name else "NULL" for n in FACETS)
+        counts.append(f"SELECT {_mask(index)}, {columns}, COUNT(*) FROM f GROUP BY {name}")
+    nulls = ", ".join("NULL" for _ in FACETS)
+    counts.append(f"SELECT {ALL_FACETS}, {nulls}, COUNT(*) FROM f")
+    return f"WITH f AS MATERIALIZED ({inner}) " + " UNION ALL ".join(counts)
+
+
+def _sampled_sql(inner: str) -> str:
+    """PostgreSQL: `_grouped_sql` over a sample of the table's pages, each row led by the
+    sampled percentage. The percentage comes from the planner's row count, so that the sample
+    stays near SEARCH_SAMPLE_ROWS rows as the table grows; a smaller table is read whole."""
+    name = ListingSearch._meta.db_table
+    table = re.escape(connection.ops.quote_name(name))
+    sample = "TABLESAMPLE SYSTEM ((SELECT pct FROM s)) REPEATABLE (0)"
+    sampled, found = re.subn(rf"(FROM {table})(?=\s|$)", rf"\1 {sample}", inner, count=2)
+    if found != 1:
+        raise ValueError(f"Cannot sample a query that reads {name} {found} times.")
+    return (
+        "WITH s AS (SELECT LEAST(100, 100.0 * %s / GREATEST(reltuples, 1)) AS pct"
+        f" FROM pg_class WHERE oid = '{name}'::regclass) "
+        + _grouped_sql(sampled, first_column="(SELECT pct FROM s)")
+    )
 
 
 def _facet_value(name: str, value: str) -> str:
@@ -209,22 +305,53 @@ def _facet_value(name: str, value: str) -> str:
     return value
 
 
-def _total_and_facets(rows: QuerySet) -> tuple[int, dict[str, tuple[FacetValue, ...]]]:
-    sql, params = _facet_sql(rows)
+@dataclass(frozen=True)
+class Counts:
+    total: int
+    facets: dict[str, tuple[FacetValue, ...]]
+    exact: bool = True  # counted, not estimated
+    sampled: bool = False  # from the sample: the matches are more than SEARCH_EXACT_COUNT_LIMIT
+
+
+def _tally(counted: list[tuple], *, scale: float = 1.0, exact: bool = True) -> Counts:
+    """Counts from the rows of `_grouped_sql`, each multiplied by `scale`."""
+    by_mask = {_mask(index): (index, name) for index, name in enumerate(FACETS)}
+    total, values = 0, {name: [] for name in FACETS}
+    for mask, *columns, n in counted:
+        estimate = round(n * scale)
+        if mask == ALL_FACETS:
+            total = estimate
+        elif mask in by_mask and estimate:
+            index, name = by_mask[mask]
+            if columns[index]:
+                values[name].append((columns[index], estimate))
+    facets = {
+        name: tuple(
+            FacetValue(value=_facet_value(name, value), label=value, count=n)
+            for value, n in sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
+        )
+        for name, pairs in values.items()
+    }
+    return Counts(total, facets, exact)
+
+
+def _fetch(sql: str, params) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        counted = cursor.fetchall()
-    total = next(n for facet, _, n in counted if facet == "")
-    facets = {}
-    for name in FACETS:
-        values = sorted(
-            ((value, n) for facet, value, n in counted if facet == name and value),
-            key=lambda pair: (-pair[1], pair[0]),
-        )
-        facets[name] = tuple(
-            FacetValue(value=_facet_value(name, value), label=value, count=n) for value, n in values
-        )
-    return total, facets
+        return cursor.fetchall()
+
+
+def counts(rows: QuerySet) -> Counts:
+    """The total and the facets of the matching rows: counted exactly, or on PostgreSQL
+    estimated from a sample when that predicts more than SEARCH_EXACT_COUNT_LIMIT matches."""
+    inner, params = rows.order_by().values(*FACETS).query.sql_with_params()
+    if _postgresql():
+        sampled = _fetch(_sampled_sql(inner), [settings.SEARCH_SAMPLE_ROWS, *params])
+        percent = float(sampled[0][0])
+        estimate = _tally([row[1:] for row in sampled], scale=100 / percent, exact=percent >= 100)
+        if estimate.total > settings.SEARCH_EXACT_COUNT_LIMIT:
+            return replace(estimate, sampled=True)
+    return _tally(_fetch(_grouped_sql(inner), params))
 
 
 def _hit(row: ListingSearch, number: str, interchange_groups: tuple[str, ...]) -> Hit:
@@ -250,20 +377,23 @@ def _hit(row: ListingSearch, number: str, interchange_groups: tuple[str, ...]) -
 
 
 class DatabaseBackend:
-    """Search over `ListingSearch`: one statement for the total and the facets, one for the
-    page: the same two queries whatever the page size."""
+    """Search over `ListingSearch`: the counts (a sample, then exact counts when the matches are
+    few), then the page: the same statements whatever the page size."""
 
     def search(
         self, request: SearchRequest, *, interchange_groups: tuple[str, ...] = ()
     ) -> SearchResult:
-        rows = _matching(request, interchange_groups)
-        total, facets = _total_and_facets(rows)
-        page = list(_ordered(rows, request)[request.offset : request.offset + request.page_size])
+        counted = counts(_matching(request, interchange_groups))
+        many = counted.sampled
+        matching = _matching(request, interchange_groups, bounded=not many)
+        rows = _ordered(matching, request, many=many)
+        page = list(rows[request.offset : request.offset + request.page_size])
         number = normalise_part_number(request.text)
         return SearchResult(
             hits=tuple(_hit(row, number, interchange_groups) for row in page),
-            total=total,
-            facets=facets,
+            total=counted.total,
+            total_exact=counted.exact,
+            facets=counted.facets,
             page=request.page,
             page_size=request.page_size,
         )

@@ -104,6 +104,7 @@ class FacetValue:
 class SearchResult:
     hits: tuple[Hit, ...]
     total: int
+    total_exact: bool = True  # false: `total` and the facet counts are estimates
     facets: dict[str, tuple[FacetValue, ...]] = field(default_factory=dict)
     page: int = 1
     page_size: int = 20

@@ -225,9 +225,9 @@ def test_bad_search_input_is_a_400_naming_the_field(api_client, catalog, params,
 def test_search_runs_a_fixed_number_of_queries_whatever_the_page_size(
     api_client, catalog, django_assert_max_num_queries
 ):
-    # The interchange lookup, one statement for the total and facets, one for the page.
+    # The interchange lookup, the sampled counts, the exact counts, the page.
     for size in (1, 50):
-        with django_assert_max_num_queries(3):
+        with django_assert_max_num_queries(4):
             response = api_client.get(SEARCH, {"q": "31100-RAA-A01", "page_size": size})
         assert response.json()["total"] == 2
 
@@ -389,3 +389,46 @@ def test_distance_sort_puts_listings_without_a_location_last(api_client, catalog
     assert hits[-1]["listing_id"] == catalog["door"].id
     assert hits[-1]["distance_km"] is None
     assert all(hit["distance_km"] is not None for hit in hits[:-1])
+
+
+def test_many_matches_come_newest_first_with_counts_from_the_sample(api_client, catalog, settings):
+    # With no room for exact counting every search takes the many-matches path; the sample of
+    # so small a table is the whole table, so its counts are still exact.
+    settings.SEARCH_EXACT_COUNT_LIMIT = 0
+    newest_first = [catalog[name].id for name in ("toyota", "reman", "honda")]
+
+    result = api_client.get(SEARCH, {"q": "alternator"}).json()
+
+    assert [hit["listing_id"] for hit in result["hits"]] == newest_first
+    assert (result["total"], result["total_exact"]) == (3, True)
+    assert {f["value"]: f["count"] for f in result["facets"]["condition"]} == {
+        "recycled": 2,
+        "remanufactured": 1,
+    }
+
+
+def test_many_matches_within_a_radius_walk_nearest_first_without_the_box(
+    api_client, catalog, settings
+):
+    settings.SEARCH_EXACT_COUNT_LIMIT = 0
+    params = {"q": "alternator", "sort": "distance", "within_km": 50, **CHICAGO}
+
+    hits = api_client.get(SEARCH, params).json()["hits"]
+
+    assert {hit["listing_id"] for hit in hits} == {catalog["honda"].id, catalog["toyota"].id}
+    assert all(hit["distance_km"] < 1 for hit in hits)
+
+
+def test_estimated_counts_scale_the_sample_up():
+    from catalog.search.database import ALL_FACETS, FACETS, _mask, _tally
+
+    nothing = [None] * len(FACETS)
+    condition = FACETS.index("condition")
+    recycled = [*nothing]
+    recycled[condition] = "recycled"
+    sampled = [(ALL_FACETS, *nothing, 212), (_mask(condition), *recycled, 200)]
+
+    counts = _tally(sampled, scale=100 / 2.0, exact=False)
+
+    assert (counts.total, counts.exact) == (10_600, False)
+    assert [(f.value, f.count) for f in counts.facets["condition"]] == [("recycled", 10_000)]

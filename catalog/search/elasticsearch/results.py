@@ -105,6 +105,7 @@ def search_result(request: SearchRequest, response: dict[str, Any]) -> SearchRes
     return SearchResult(
         hits=tuple(_hit(request, raw_hit) for raw_hit in hits["hits"]),
         total=hits["total"]["value"],
+        total_exact=hits["total"].get("relation", "eq") == "eq",
         facets=_facets(response.get("aggregations", {})),
         page=request.page,
         page_size=request.page_size,

@@ -21,7 +21,8 @@
 One JSON line goes to standard output; progress and a per-query breakdown to standard error.
 Environment: SEARCH_BENCH_RATE (requests per second, default 20), SEARCH_BENCH_REQUESTS (400),
 SEARCH_BENCH_SECONDS (stop sending after this long, 120), SEARCH_BENCH_EXPLAIN (print EXPLAIN
-ANALYZE of this many of the slowest statements, default 0).
+ANALYZE of this many of the slowest statements, default 0), SEARCH_BENCH_KEEP (keep the
+database afterwards, for inspection).
 """
 
 import os

@@ -1,5 +1,7 @@
-"""The benchmark's own PostgreSQL database: created fresh, pointed at, dropped after."""
+"""The benchmark's own PostgreSQL database: created fresh, pointed at, dropped after (kept for
+inspection with SEARCH_BENCH_KEEP=1)."""
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
@@ -39,8 +41,9 @@ def bench_database() -> Iterator[None]:
     finally:
         default.close()
         default.settings_dict["NAME"] = original
-        with connect(original) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        if not os.environ.get("SEARCH_BENCH_KEEP"):
+            with connect(original) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
 def database_url(name: str) -> str:
