@@ -60,6 +60,14 @@ class ListingSearch(models.Model):
             models.Index(fields=["grade_rank", "-created_at"], name="listing_search_grade"),
             models.Index(fields=["donor_mileage"], name="listing_search_mileage"),
             models.Index(fields=["part_type_group", "condition"], name="listing_search_group"),
+            # Combined with the GIN indexes (BitmapAnd) when a filter narrows a frequent word.
+            models.Index(fields=["condition"], name="listing_search_condition"),
+            models.Index(fields=["seller_kind"], name="listing_search_seller_kind"),
+            models.Index(
+                fields=["listing"],
+                condition=models.Q(certified=True),
+                name="listing_search_certified",
+            ),
         ]
 
     def __str__(self) -> str:

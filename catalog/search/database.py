@@ -341,16 +341,35 @@ def _fetch(sql: str, params) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _planned_rows(inner: str, params) -> float:
+    """PostgreSQL's own estimate of how many rows `inner` returns: planning only, no reading."""
+    ((explained,),) = _fetch(f"EXPLAIN (FORMAT JSON) {inner}", params)
+    return explained[0]["Plan"]["Plan Rows"]
+
+
 def counts(rows: QuerySet) -> Counts:
     """The total and the facets of the matching rows: counted exactly, or on PostgreSQL
-    estimated from a sample when that predicts more than SEARCH_EXACT_COUNT_LIMIT matches."""
+    estimated from a sample when there are more than SEARCH_EXACT_COUNT_LIMIT.
+
+    Where the planner expects few matches they are counted at once, reading one row past the
+    limit to learn whether it holds; otherwise, or when it did not hold, the sample decides."""
     inner, params = rows.order_by().values(*FACETS).query.sql_with_params()
-    if _postgresql():
-        sampled = _fetch(_sampled_sql(inner), [settings.SEARCH_SAMPLE_ROWS, *params])
-        percent = float(sampled[0][0])
-        estimate = _tally([row[1:] for row in sampled], scale=100 / percent, exact=percent >= 100)
-        if estimate.total > settings.SEARCH_EXACT_COUNT_LIMIT:
-            return replace(estimate, sampled=True)
+    if not _postgresql():
+        return _tally(_fetch(_grouped_sql(inner), params))
+    limit = settings.SEARCH_EXACT_COUNT_LIMIT
+    known_many = False
+    if _planned_rows(inner, params) <= limit:
+        capped = _tally(_fetch(_grouped_sql(f"{inner} LIMIT {limit + 1}"), params))
+        if capped.total <= limit:
+            return capped
+        known_many = True
+    sampled = _fetch(_sampled_sql(inner), [settings.SEARCH_SAMPLE_ROWS, *params])
+    percent = float(sampled[0][0])
+    estimate = _tally([row[1:] for row in sampled], scale=100 / percent, exact=percent >= 100)
+    if known_many:
+        return replace(estimate, total=max(estimate.total, limit + 1), sampled=True)
+    if estimate.total > limit:
+        return replace(estimate, sampled=True)
     return _tally(_fetch(_grouped_sql(inner), params))
 
 

@@ -225,7 +225,7 @@ def test_bad_search_input_is_a_400_naming_the_field(api_client, catalog, params,
 def test_search_runs_a_fixed_number_of_queries_whatever_the_page_size(
     api_client, catalog, django_assert_max_num_queries
 ):
-    # The interchange lookup, the sampled counts, the exact counts, the page.
+    # The interchange lookup, the planner's estimate, the counts, the page.
     for size in (1, 50):
         with django_assert_max_num_queries(4):
             response = api_client.get(SEARCH, {"q": "31100-RAA-A01", "page_size": size})
@@ -405,6 +405,21 @@ def test_many_matches_come_newest_first_with_counts_from_the_sample(api_client, 
         "recycled": 2,
         "remanufactured": 1,
     }
+
+
+@pytest.mark.parametrize("limit", [0, 2])
+def test_one_match_past_the_limit_is_many_however_it_was_predicted(
+    api_client, catalog, settings, limit
+):
+    # 0: the planner expects more, the sample says how many; 2: the planner may expect fewer,
+    # and counting stops one row past the limit.
+    settings.SEARCH_EXACT_COUNT_LIMIT = limit
+    newest_first = [catalog[name].id for name in ("toyota", "reman", "honda")]
+
+    result = api_client.get(SEARCH, {"q": "alternator"}).json()
+
+    assert result["total"] == 3
+    assert [hit["listing_id"] for hit in result["hits"]] == newest_first
 
 
 def test_many_matches_within_a_radius_walk_nearest_first_without_the_box(
