@@ -32,8 +32,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
+from django.db.models.expressions import OrderBy, RawSQL
+from django.db.models.functions import ACos, Coalesce, Cos, Greatest, Least, Radians, Sin
 
 from catalog.models import ListingSearch
 from catalog.part_numbers import normalise_part_number
@@ -225,30 +225,50 @@ def _relevance(text: str, number: str) -> RawSQL:
 
 
 NEWEST = ("-created_at", "-listing_id")
-SORT_ORDER = {
+SORT_KEYS = {
     Sort.PRICE: ("price", *NEWEST),
     Sort.PRICE_WITH_CORE: ("price_with_core", *NEWEST),
     Sort.NEWEST: NEWEST,
     Sort.GRADE: ("grade_rank", *NEWEST),
-    Sort.DONOR_MILEAGE: (F("donor_mileage").asc(nulls_last=True), *NEWEST),
+    Sort.DONOR_MILEAGE: ("donor_mileage", *NEWEST),
 }
+
+
+def _sort_keys(keys: tuple[str, ...], *, walk_index: bool) -> list[OrderBy]:
+    """ORDER BY terms for field names (`-` for descending, as the indexes are; ascending puts
+    NULLs last on both databases).
+
+    Many matches: the plain columns, so that PostgreSQL walks the sort's index and stops when
+    the page is full. Few matches (counted, at most SEARCH_EXACT_COUNT_LIMIT): each key inside
+    a COALESCE that changes nothing but hides the index, so that the matches are found through
+    the filters' indexes and sorted in memory. Offered the index, the planner walks it testing
+    every row, which costs most of the index when the few matches sit at its far end (a make's
+    remanufactured parts among the dearest, say)."""
+    terms = []
+    for key in keys:
+        name = key.removeprefix("-")
+        column = F(name) if walk_index or not _postgresql() else Coalesce(F(name), F(name))
+        descending = key.startswith("-")
+        terms.append(column.desc() if descending else column.asc(nulls_last=True))
+    return terms
 
 
 def _ordered(rows: QuerySet, request: SearchRequest, *, many: bool) -> QuerySet:
     """The page order. With many matches on PostgreSQL, nearest first is the GiST index's own
     order, which has no second key: listings at the same yard come in the index's order."""
+    newest = _sort_keys(NEWEST, walk_index=many)
     if request.sort == Sort.DISTANCE and request.near is not None:
         if _postgresql():
             nearest = _chord(request.near).asc(nulls_last=True)
-            return rows.order_by(nearest) if many else rows.order_by(nearest, *NEWEST)
-        return rows.order_by(F("distance_km").asc(nulls_last=True), *NEWEST)
-    if request.sort in SORT_ORDER:
-        return rows.order_by(*SORT_ORDER[request.sort])
+            return rows.order_by(nearest) if many else rows.order_by(nearest, *newest)
+        return rows.order_by(F("distance_km").asc(nulls_last=True), *newest)
+    if request.sort in SORT_KEYS:
+        return rows.order_by(*_sort_keys(SORT_KEYS[request.sort], walk_index=many))
     text = request.text.strip()
     if text and _postgresql() and not many:
         rank = _relevance(text, normalise_part_number(text))
-        return rows.annotate(rank=rank).order_by("-rank", *NEWEST)
-    return rows.order_by(*NEWEST)
+        return rows.annotate(rank=rank).order_by(F("rank").desc(), *newest)
+    return rows.order_by(*newest)
 
 
 # Facet counts come back as rows (grouping mask, one column per facet, count), the mask telling
