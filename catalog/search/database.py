@@ -32,8 +32,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import OrderBy, RawSQL
-from django.db.models.functions import ACos, Coalesce, Cos, Greatest, Least, Radians, Sin
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
 
 from catalog.models import ListingSearch
 from catalog.part_numbers import normalise_part_number
@@ -232,43 +232,31 @@ SORT_KEYS = {
     Sort.GRADE: ("grade_rank", *NEWEST),
     Sort.DONOR_MILEAGE: ("donor_mileage", *NEWEST),
 }
+SORT_FIELDS = ("price", "price_with_core", "grade_rank", "donor_mileage", "created_at")
 
 
-def _sort_keys(keys: tuple[str, ...], *, walk_index: bool) -> list[OrderBy]:
-    """ORDER BY terms for field names (`-` for descending, as the indexes are; ascending puts
-    NULLs last on both databases).
-
-    Many matches: the plain columns, so that PostgreSQL walks the sort's index and stops when
-    the page is full. Few matches (counted, at most SEARCH_EXACT_COUNT_LIMIT): each key inside
-    a COALESCE that changes nothing but hides the index, so that the matches are found through
-    the filters' indexes and sorted in memory. Offered the index, the planner walks it testing
-    every row, which costs most of the index when the few matches sit at its far end (a make's
-    remanufactured parts among the dearest, say)."""
-    terms = []
-    for key in keys:
-        name = key.removeprefix("-")
-        column = F(name) if walk_index or not _postgresql() else Coalesce(F(name), F(name))
-        descending = key.startswith("-")
-        terms.append(column.desc() if descending else column.asc(nulls_last=True))
-    return terms
-
-
-def _ordered(rows: QuerySet, request: SearchRequest, *, many: bool) -> QuerySet:
-    """The page order. With many matches on PostgreSQL, nearest first is the GiST index's own
-    order, which has no second key: listings at the same yard come in the index's order."""
-    newest = _sort_keys(NEWEST, walk_index=many)
+def _sort_keys(request: SearchRequest, *, ranked: bool) -> tuple[str, ...]:
+    """The page order as field names, `-` for descending (as the indexes are); ascending puts
+    NULLs last. `rank` and `distance_km` are annotations."""
     if request.sort == Sort.DISTANCE and request.near is not None:
-        if _postgresql():
-            nearest = _chord(request.near).asc(nulls_last=True)
-            return rows.order_by(nearest) if many else rows.order_by(nearest, *newest)
-        return rows.order_by(F("distance_km").asc(nulls_last=True), *newest)
+        return ("distance_km", *NEWEST)
     if request.sort in SORT_KEYS:
-        return rows.order_by(*_sort_keys(SORT_KEYS[request.sort], walk_index=many))
-    text = request.text.strip()
-    if text and _postgresql() and not many:
-        rank = _relevance(text, normalise_part_number(text))
-        return rows.annotate(rank=rank).order_by(F("rank").desc(), *newest)
-    return rows.order_by(*newest)
+        return SORT_KEYS[request.sort]
+    return ("-rank", *NEWEST) if ranked else NEWEST
+
+
+def _ordered(rows: QuerySet, request: SearchRequest) -> QuerySet:
+    """The page order through the ORM: on SQLite, and on PostgreSQL for many matches, where it
+    walks the index of its sort order and stops when the page is full. Nearest first is then
+    the GiST index's own order, which has no second key: listings at the same yard come in the
+    index's order. Relevance is newest first here (see the module docstring)."""
+    if request.sort == Sort.DISTANCE and request.near is not None and _postgresql():
+        return rows.order_by(_chord(request.near).asc(nulls_last=True))
+    terms = []
+    for key in _sort_keys(request, ranked=False):
+        name = key.removeprefix("-")
+        terms.append(F(name).desc() if key.startswith("-") else F(name).asc(nulls_last=True))
+    return rows.order_by(*terms)
 
 
 # Facet counts come back as rows (grouping mask, one column per facet, count), the mask telling
@@ -281,15 +269,15 @@ def _mask(facet_index: int) -> int:
     return ALL_FACETS ^ (1 << (len(FACETS) - 1 - facet_index))
 
 
-def _grouped_sql(inner: str, *, first_column: str = "") -> str:
-    """The total and every facet of the rows `inner` selects, in one statement; `first_column`
-    is an expression to put before the mask on every row (PostgreSQL only)."""
+def _grouped_sql(inner: str, *, first: str = "", last: str = "") -> str:
+    """The total and every facet of the rows `inner` selects, in one statement; on PostgreSQL
+    `first` and `last` are expressions to put before the mask and after the count of each row."""
     if _postgresql():
         columns = ", ".join(f"CAST({name} AS TEXT)" for name in FACETS)
         sets = ", ".join(f"({name})" for name in FACETS)
-        lead = f"{first_column}, " if first_column else ""
+        lead, tail = f"{first}, " if first else "", f", {last}" if last else ""
         return (
-            f"SELECT {lead}GROUPING({', '.join(FACETS)}), {columns}, COUNT(*)"
+            f"SELECT {lead}GROUPING({', '.join(FACETS)}), {columns}, COUNT(*){tail}"
             f" FROM ({inner}) AS f GROUP BY GROUPING SETS ({sets}, ())"
         )
     # SQLite has no GROUPING SETS: the same rows, one GROUP BY per facet over the rows read once.
@@ -315,7 +303,7 @@ def _sampled_sql(inner: str) -> str:
     return (
         "WITH s AS (SELECT LEAST(100, 100.0 * %s / GREATEST(reltuples, 1)) AS pct"
         f" FROM pg_class WHERE oid = '{name}'::regclass) "
-        + _grouped_sql(sampled, first_column="(SELECT pct FROM s)")
+        + _grouped_sql(sampled, first="(SELECT pct FROM s)")
     )
 
 
@@ -331,6 +319,7 @@ class Counts:
     facets: dict[str, tuple[FacetValue, ...]]
     exact: bool = True  # counted, not estimated
     sampled: bool = False  # from the sample: the matches are more than SEARCH_EXACT_COUNT_LIMIT
+    page_ids: tuple[int, ...] | None = None  # the page, in order, where it was found with them
 
 
 def _tally(counted: list[tuple], *, scale: float = 1.0, exact: bool = True) -> Counts:
@@ -367,9 +356,48 @@ def _planned_rows(inner: str, params) -> float:
     return explained[0]["Plan"]["Plan Rows"]
 
 
-def counts(rows: QuerySet) -> Counts:
-    """The total and the facets of the matching rows: counted exactly, or on PostgreSQL
-    estimated from a sample when there are more than SEARCH_EXACT_COUNT_LIMIT.
+def _counted_with_page(request: SearchRequest, rows: QuerySet, *, cap: int | None = None) -> Counts:
+    """PostgreSQL, few matches: the total, the facets and the ids of the page in one statement
+    that reads the matching rows once (at most `cap` of them), into a materialized CTE that is
+    counted and sorted in memory. A sort index is no use for a few thousand matches scattered
+    over it; offered one, the planner walks it testing every row."""
+    ranked = bool(request.text.strip())
+    if ranked:
+        rows = rows.annotate(
+            rank=_relevance(request.text.strip(), normalise_part_number(request.text))
+        )
+    annotated = [name for name in ("rank", "distance_km") if name in rows.query.annotations]
+    fields = ("listing_id", *FACETS, *SORT_FIELDS, *annotated)
+    inner, params = rows.order_by().values(*fields).query.sql_with_params()
+    quote = connection.ops.quote_name
+    order = ", ".join(
+        f"{quote(key[1:])} DESC" if key.startswith("-") else f"{quote(key)} ASC NULLS LAST"
+        for key in _sort_keys(request, ranked=ranked)
+    )
+    limit = f" LIMIT {cap}" if cap else ""
+    nulls = ", ".join("NULL" for _ in FACETS)
+    sql = (
+        f"WITH m AS MATERIALIZED ({inner}{limit}) "
+        + _grouped_sql("SELECT * FROM m", last="CAST(NULL AS bigint[])")
+        + f" UNION ALL SELECT -1, {nulls}, 0, ARRAY(SELECT listing_id FROM m ORDER BY {order}"
+        " LIMIT %s OFFSET %s)"
+    )
+    counted = _fetch(sql, [*params, request.page_size, request.offset])
+    page_ids = next(row[-1] for row in counted if row[0] == -1)
+    facet_rows = [row[:-1] for row in counted if row[0] != -1]
+    return replace(_tally(facet_rows), page_ids=tuple(page_ids))
+
+
+def _planned_rows(inner: str, params) -> float:
+    """PostgreSQL's own estimate of how many rows `inner` returns: planning only, no reading."""
+    ((explained,),) = _fetch(f"EXPLAIN (FORMAT JSON) {inner}", params)
+    return explained[0]["Plan"]["Plan Rows"]
+
+
+def counts(request: SearchRequest, rows: QuerySet) -> Counts:
+    """The total and the facets of the matching rows: counted exactly (on PostgreSQL with the
+    page), or on PostgreSQL estimated from a sample when there are more than
+    SEARCH_EXACT_COUNT_LIMIT.
 
     Where the planner expects few matches they are counted at once, reading one row past the
     limit to learn whether it holds; otherwise, or when it did not hold, the sample decides."""
@@ -379,7 +407,7 @@ def counts(rows: QuerySet) -> Counts:
     limit = settings.SEARCH_EXACT_COUNT_LIMIT
     known_many = False
     if _planned_rows(inner, params) <= limit:
-        capped = _tally(_fetch(_grouped_sql(f"{inner} LIMIT {limit + 1}"), params))
+        capped = _counted_with_page(request, rows, cap=limit + 1)
         if capped.total <= limit:
             return capped
         known_many = True
@@ -390,7 +418,7 @@ def counts(rows: QuerySet) -> Counts:
         return replace(estimate, total=max(estimate.total, limit + 1), sampled=True)
     if estimate.total > limit:
         return replace(estimate, sampled=True)
-    return _tally(_fetch(_grouped_sql(inner), params))
+    return _counted_with_page(request, rows)
 
 
 def _hit(row: ListingSearch, number: str, interchange_groups: tuple[str, ...]) -> Hit:
@@ -415,18 +443,24 @@ def _hit(row: ListingSearch, number: str, interchange_groups: tuple[str, ...]) -
     )
 
 
+def _page(request: SearchRequest, rows: QuerySet, counted: Counts) -> list[ListingSearch]:
+    if counted.page_ids is None:
+        ordered = _ordered(rows, request)
+        return list(ordered[request.offset : request.offset + request.page_size])
+    found = {row.listing_id: row for row in rows.filter(listing_id__in=counted.page_ids)}
+    return [found[listing_id] for listing_id in counted.page_ids if listing_id in found]
+
+
 class DatabaseBackend:
-    """Search over `ListingSearch`: the counts (a sample, then exact counts when the matches are
-    few), then the page: the same statements whatever the page size."""
+    """Search over `ListingSearch`: the counts (with the page's ids when the matches are few),
+    then the page's rows: the same statements whatever the page size."""
 
     def search(
         self, request: SearchRequest, *, interchange_groups: tuple[str, ...] = ()
     ) -> SearchResult:
-        counted = counts(_matching(request, interchange_groups))
-        many = counted.sampled
-        matching = _matching(request, interchange_groups, bounded=not many)
-        rows = _ordered(matching, request, many=many)
-        page = list(rows[request.offset : request.offset + request.page_size])
+        counted = counts(request, _matching(request, interchange_groups))
+        rows = _matching(request, interchange_groups, bounded=not counted.sampled)
+        page = _page(request, rows, counted)
         number = normalise_part_number(request.text)
         return SearchResult(
             hits=tuple(_hit(row, number, interchange_groups) for row in page),
