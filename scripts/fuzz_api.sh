@@ -12,7 +12,8 @@ admin_db="${DATABASE_URL}"
 psql "$admin_db" -qc "DROP DATABASE IF EXISTS marketplace_fuzz WITH (FORCE)" \
   -c "CREATE DATABASE marketplace_fuzz" >/dev/null
 export DATABASE_URL="$fuzz_db" DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
-export CELERY_BROKER_URL="" AUTH_THROTTLE_RATE="10000/min"
+# Its own in-process cache: throttle counts must not reach the test suite's Redis cache.
+export CELERY_BROKER_URL="" CACHE_URL="locmemcache://" AUTH_THROTTLE_RATE="10000/min"
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py load_reference_data >/dev/null
 .venv/bin/python manage.py load_demo_data >/dev/null
