@@ -7,13 +7,14 @@ same filters with LIKE and spherical trigonometry so that `make run` finds the s
 only relevance ranking is simpler there (newest first among matches).
 
 Counting a frequent word ("ford", "door") exactly means reading a tenth of the table on every
-request, so on PostgreSQL a search first counts a sample: the same few pages of the table every
-time (`TABLESAMPLE SYSTEM ... REPEATABLE`), about `SEARCH_SAMPLE_ROWS` rows. When the sample
-predicts at most `SEARCH_EXACT_COUNT_LIMIT` matches, the total and the facets are counted exactly
-in one pass and relevance is `ts_rank_cd` over every match. Above that, the total and the facets
-are the sample's counts scaled up (`total_exact` is false, as Elasticsearch's `gte` totals), and
-the page walks the index of its sort order (newest first in place of relevance, which among so
-many matches of a word tells little) and stops when the page is full.
+request, so on PostgreSQL a search first learns whether its matches are few or many: from the
+planner's estimate, checked by counting at most `SEARCH_EXACT_COUNT_LIMIT` + 1 rows, or from a
+sample: the same few pages of the table every time (`TABLESAMPLE SYSTEM ... REPEATABLE`), about
+`SEARCH_SAMPLE_ROWS` rows. Few: the total, the facets and the page's ids come from one statement
+that reads the matches once, and relevance is `ts_rank_cd` over every match. Many: the total and
+the facets are the sample's counts scaled up (`total_exact` is false, as Elasticsearch's `gte`
+totals), and the page walks the index of its sort order (newest first in place of relevance,
+which among so many matches of a word tells little) and stops when the page is full.
 """
 
 import math
