@@ -107,11 +107,14 @@ def _unit_vector(point: GeoPoint) -> list[float]:
     return [math.cos(lat) * math.cos(lng), math.cos(lat) * math.sin(lng), math.sin(lat)]
 
 
+# PostgreSQL: a point as the `cube` the location column holds; its parameters are `_unit_vector`.
+POINT_SQL = "cube(ARRAY[%s, %s, %s]::float8[])"
+
+
 def _chord(point: GeoPoint) -> RawSQL:
     """PostgreSQL: the straight-line distance on the unit sphere from `point` to the listing's
     location, the ordering a GiST index scan serves nearest first."""
-    sql = "location <-> cube(ARRAY[%s, %s, %s]::float8[])"
-    return RawSQL(sql, _unit_vector(point), output_field=FloatField())
+    return RawSQL(f"location <-> {POINT_SQL}", _unit_vector(point), output_field=FloatField())
 
 
 def _chord_for_km(km: float) -> float:
@@ -150,7 +153,7 @@ def _within(point: GeoPoint, km: float, *, bounded: bool) -> Q:
         limit = _chord_for_km(km)
         within = Q(RawSQL(f"({chord.sql}) <= %s", [*chord.params, limit], BooleanField()))
         if bounded:
-            box = "location <@ cube_enlarge(cube(ARRAY[%s, %s, %s]::float8[]), %s, 3)"
+            box = f"location <@ cube_enlarge({POINT_SQL}, %s, 3)"
             within &= Q(RawSQL(box, [*_unit_vector(point), limit], BooleanField()))
         return within
     return _bounding_box(point, km)
@@ -233,7 +236,10 @@ SORT_KEYS = {
     Sort.GRADE: ("grade_rank", *NEWEST),
     Sort.DONOR_MILEAGE: ("donor_mileage", *NEWEST),
 }
-SORT_FIELDS = ("price", "price_with_core", "grade_rank", "donor_mileage", "created_at")
+# The columns the sorts read, for sorting few matches in memory.
+SORT_FIELDS = tuple(
+    dict.fromkeys(key.removeprefix("-") for keys in SORT_KEYS.values() for key in keys)
+)
 
 
 def _sort_keys(request: SearchRequest, *, ranked: bool) -> tuple[str, ...]:
@@ -368,7 +374,7 @@ def _counted_with_page(request: SearchRequest, rows: QuerySet, *, cap: int | Non
             rank=_relevance(request.text.strip(), normalise_part_number(request.text))
         )
     annotated = [name for name in ("rank", "distance_km") if name in rows.query.annotations]
-    fields = ("listing_id", *FACETS, *SORT_FIELDS, *annotated)
+    fields = tuple(dict.fromkeys(("listing_id", *FACETS, *SORT_FIELDS, *annotated)))
     inner, params = rows.order_by().values(*fields).query.sql_with_params()
     quote = connection.ops.quote_name
     order = ", ".join(
@@ -444,11 +450,18 @@ def _hit(row: ListingSearch, number: str, interchange_groups: tuple[str, ...]) -
     )
 
 
-def _page(request: SearchRequest, rows: QuerySet, counted: Counts) -> list[ListingSearch]:
+def _page(
+    request: SearchRequest, interchange_groups: tuple[str, ...], counted: Counts
+) -> list[ListingSearch]:
+    """The page's rows: by key where the counting found their ids, else through the ORM."""
     if counted.page_ids is None:
-        ordered = _ordered(rows, request)
-        return list(ordered[request.offset : request.offset + request.page_size])
-    found = {row.listing_id: row for row in rows.filter(listing_id__in=counted.page_ids)}
+        rows = _matching(request, interchange_groups, bounded=not counted.sampled)
+        return list(_ordered(rows, request)[request.offset : request.offset + request.page_size])
+    rows = ListingSearch.objects.filter(listing_id__in=counted.page_ids)
+    if request.near is not None:
+        rows = rows.annotate(distance_km=_distance_km(request.near))
+    found = {row.listing_id: row for row in rows}
+    # A row the indexer deleted since the count is left out.
     return [found[listing_id] for listing_id in counted.page_ids if listing_id in found]
 
 
@@ -460,8 +473,7 @@ class DatabaseBackend:
         self, request: SearchRequest, *, interchange_groups: tuple[str, ...] = ()
     ) -> SearchResult:
         counted = counts(request, _matching(request, interchange_groups))
-        rows = _matching(request, interchange_groups, bounded=not counted.sampled)
-        page = _page(request, rows, counted)
+        page = _page(request, interchange_groups, counted)
         number = normalise_part_number(request.text)
         return SearchResult(
             hits=tuple(_hit(row, number, interchange_groups) for row in page),

@@ -422,16 +422,19 @@ def test_one_match_past_the_limit_is_many_however_it_was_predicted(
     assert [hit["listing_id"] for hit in result["hits"]] == newest_first
 
 
-def test_many_matches_within_a_radius_walk_nearest_first_without_the_box(
+def test_many_matches_within_a_radius_come_nearest_first_and_only_inside_it(
     api_client, catalog, settings
 ):
     settings.SEARCH_EXACT_COUNT_LIMIT = 0
-    params = {"q": "alternator", "sort": "distance", "within_km": 50, **CHICAGO}
+    near_chicago = {"q": "alternator", "sort": "distance", **CHICAGO}
 
-    hits = api_client.get(SEARCH, params).json()["hits"]
+    inside = api_client.get(SEARCH, {**near_chicago, "within_km": 50}).json()["hits"]
+    everywhere = api_client.get(SEARCH, near_chicago).json()["hits"]
 
-    assert {hit["listing_id"] for hit in hits} == {catalog["honda"].id, catalog["toyota"].id}
-    assert all(hit["distance_km"] < 1 for hit in hits)
+    assert {hit["listing_id"] for hit in inside} == {catalog["honda"].id, catalog["toyota"].id}
+    assert all(hit["distance_km"] < 1 for hit in inside)
+    assert everywhere[-1]["listing_id"] == catalog["reman"].id
+    assert everywhere[-1]["distance_km"] > 1000
 
 
 def test_estimated_counts_scale_the_sample_up():
