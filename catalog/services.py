@@ -26,7 +26,8 @@ MAX_PHOTOS_PER_LISTING = 12
 LISTING_FIELDS = frozenset(
     {
         "part_type", "part", "title", "description", "condition", "grade", "damage_notes",
-        "price", "currency", "core_charge", "quantity_on_hand", "warranty_days", "location",
+        "price", "currency", "core_charge", "quantity_on_hand", "warranty_days", "size_class",
+        "location",
         "donor_vin", "donor_year", "donor_make", "donor_model", "donor_mileage",
     }
 )  # fmt: skip

@@ -14,6 +14,7 @@ from catalog.models import (
     Make,
     Part,
     PartType,
+    SizeClass,
     Vehicle,
     VehicleModel,
 )
@@ -178,8 +179,8 @@ class ListingSerializer(serializers.ModelSerializer):
         fields = [
             "id", "seller", "seller_sku", "title", "description", "part_type", "part_id",
             "part_numbers", "condition", "grade", "damage_notes", "price", "currency",
-            "core_charge", "quantity_on_hand", "warranty_days", "location", "donor", "photos",
-            "status", "created_at", "updated_at",
+            "core_charge", "quantity_on_hand", "warranty_days", "size_class", "location", "donor",
+            "photos", "status", "created_at", "updated_at",
         ]  # fmt: skip
 
 
@@ -207,6 +208,7 @@ class ListingInputSerializer(serializers.Serializer):
     )
     quantity_on_hand = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
     warranty_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
+    size_class = serializers.ChoiceField(choices=SizeClass.choices, required=False)
     location = serializers.PrimaryKeyRelatedField(
         queryset=Location.objects.none(), required=False, allow_null=True
     )

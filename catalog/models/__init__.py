@@ -6,9 +6,11 @@ from catalog.models.listings import (
     Listing,
     ListingPartNumber,
     ListingPhoto,
+    ListingPriceTier,
     ListingStatus,
     Location,
     LocationKind,
+    SizeClass,
 )
 from catalog.models.parts import Fitment, InterchangeGroup, Part, PartType, PartTypeGroup
 from catalog.models.search import ListingSearch
@@ -16,7 +18,7 @@ from catalog.models.vehicles import Make, Vehicle, VehicleModel
 
 __all__ = [
     "Condition", "Currency", "FeedImport", "FeedImportStatus", "FeedRejection", "Fitment",
-    "Grade", "InterchangeGroup", "Listing", "ListingPartNumber", "ListingPhoto", "ListingSearch",
+    "Grade", "InterchangeGroup", "Listing", "ListingPartNumber", "ListingPhoto", "ListingPriceTier", "ListingSearch",
     "ListingStatus", "Location", "LocationKind", "Make", "Part", "PartType", "PartTypeGroup",
-    "Vehicle", "VehicleModel",
+    "SizeClass", "Vehicle", "VehicleModel",
 ]  # fmt: skip

@@ -90,6 +90,15 @@ class Grade(models.TextChoices):
     C = "C", "C: heavy wear or damage, still serviceable"
 
 
+class SizeClass(models.TextChoices):
+    """How big a part is to ship; freight parts (engines, doors) go by freight or collection."""
+
+    SMALL = "small", "Small parcel"
+    MEDIUM = "medium", "Medium parcel"
+    LARGE = "large", "Large parcel"
+    FREIGHT = "freight", "Freight only"
+
+
 class ListingStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     ACTIVE = "active", "Active"
@@ -141,6 +150,9 @@ class Listing(models.Model):
     core_charge = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     quantity_on_hand = models.IntegerField(default=1)
     warranty_days = models.PositiveIntegerField(default=0)
+    size_class = models.CharField(
+        max_length=10, choices=SizeClass.choices, default=SizeClass.MEDIUM
+    )
     location = models.ForeignKey(
         Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="listings"
     )
@@ -202,6 +214,9 @@ class Listing(models.Model):
             models.CheckConstraint(
                 condition=Q(currency__in=Currency.values), name="listing_currency_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(size_class__in=SizeClass.values), name="listing_size_class_valid"
+            ),
         ]
         indexes = [
             models.Index(
@@ -222,6 +237,33 @@ class Listing(models.Model):
     @property
     def owner_user_id(self) -> int | None:
         return self.seller_user_id
+
+
+class ListingPriceTier(models.Model):
+    """A business buyer's unit price from `min_quantity` units up (B2B quantity pricing)."""
+
+    listing = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, related_name="price_tiers", db_index=False
+    )
+    min_quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["listing_id", "min_quantity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["listing", "min_quantity"], name="listing_price_tier_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_quantity__gte=2), name="listing_price_tier_from_two_units"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="listing_price_tier_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.min_quantity}+ at {self.unit_price}"
 
 
 class ListingPartNumber(models.Model):

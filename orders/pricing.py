@@ -1,0 +1,126 @@
+"""Prices, delivery costs and commission: pure functions over `Decimal`s and small dataclasses.
+
+Every total the marketplace shows or charges is computed here and nowhere else.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from orders.money import CENT, Money, money_sum
+from orders.models.choices import COLLECTION_KINDS, DeliveryKind
+
+SIZE_ORDER = ("small", "medium", "large", "freight")
+
+
+@dataclass(frozen=True)
+class PriceTier:
+    min_quantity: int
+    unit_price: Decimal
+
+
+def unit_price(*, base_price: Decimal, tiers: Sequence[PriceTier], quantity: int) -> Decimal:
+    """The price of one unit when buying `quantity`: the deepest tier reached, else the base.
+
+    A tier dearer than the base price never applies: buying more never costs more per unit.
+    """
+    reached = [t.unit_price for t in tiers if t.min_quantity <= quantity]
+    return min([base_price, *reached])
+
+
+@dataclass(frozen=True)
+class LineTerms:
+    """One order line as pricing sees it."""
+
+    unit_price: Money
+    core_charge: Money
+    quantity: int
+    size_class: str
+
+    @property
+    def merchandise(self) -> Money:
+        return self.unit_price * self.quantity
+
+    @property
+    def core_charges(self) -> Money:
+        return self.core_charge * self.quantity
+
+
+@dataclass(frozen=True)
+class DeliveryTerms:
+    """A seller's delivery option: a price per order, or per size class (the largest part in
+    the order decides), free from a merchandise threshold."""
+
+    kind: str
+    price: Decimal
+    size_prices: dict[str, Decimal] | None = None
+    free_over: Decimal | None = None
+
+
+class DeliveryNotPossible(ValueError):
+    """The option cannot carry these lines (a freight-only part sent as a parcel)."""
+
+
+def largest_size(lines: Sequence[LineTerms]) -> str:
+    return max((line.size_class for line in lines), key=SIZE_ORDER.index)
+
+
+def delivery_cost(terms: DeliveryTerms, lines: Sequence[LineTerms], currency: str) -> Money:
+    """What the buyer pays to receive these lines with this option.
+
+    Raises DeliveryNotPossible when a freight-only part would go as a parcel.
+    """
+    size = largest_size(lines)
+    if terms.kind == DeliveryKind.SHIPPING and size == "freight":
+        raise DeliveryNotPossible("Freight-only parts cannot be shipped as a parcel.")
+    merchandise = money_sum((line.merchandise for line in lines), currency)
+    if terms.free_over is not None and merchandise.amount >= terms.free_over:
+        return Money.zero(currency)
+    if terms.kind in COLLECTION_KINDS and not terms.price:
+        return Money.zero(currency)
+    if terms.size_prices and size in terms.size_prices:
+        return Money(terms.size_prices[size], currency)
+    return Money(terms.price, currency)
+
+
+@dataclass(frozen=True)
+class OrderTotals:
+    """What one seller's order costs the buyer and how it divides between platform and seller.
+
+    gross = merchandise + core charges + delivery = commission + seller net, to the cent.
+    """
+
+    merchandise: Money
+    core_charges: Money
+    delivery: Money
+    commission_rate: Decimal
+    commission: Money
+    seller_net: Money
+
+    @property
+    def gross(self) -> Money:
+        return self.merchandise + self.core_charges + self.delivery
+
+
+def commission_on(merchandise: Money, rate: Decimal) -> Money:
+    """The platform's cut: a rate of the merchandise only. Core charges are deposits that go
+    back to whoever returns the core, and delivery is the seller's cost passed through."""
+    return Money((merchandise.amount * rate).quantize(CENT, rounding=ROUND_HALF_UP), merchandise.currency)
+
+
+def order_totals(
+    lines: Sequence[LineTerms], *, delivery: Money, commission_rate: Decimal
+) -> OrderTotals:
+    currency = delivery.currency
+    merchandise = money_sum((line.merchandise for line in lines), currency)
+    core_charges = money_sum((line.core_charges for line in lines), currency)
+    commission = commission_on(merchandise, commission_rate)
+    gross = merchandise + core_charges + delivery
+    return OrderTotals(
+        merchandise=merchandise,
+        core_charges=core_charges,
+        delivery=delivery,
+        commission_rate=commission_rate,
+        commission=commission,
+        seller_net=gross - commission,
+    )
