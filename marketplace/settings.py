@@ -5,6 +5,7 @@ eager mode and the database search backend. `.env.example` documents every varia
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -177,6 +178,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.search_index_dirty_task",
         "schedule": env.float("SEARCH_INDEX_INTERVAL_SECONDS", default=30.0),
     },
+    # Deadlines live in order columns; this sweep acts on the ones that have passed.
+    "orders-sweep": {
+        "task": "orders.tasks.orders_sweep_task",
+        "schedule": env.float("ORDERS_SWEEP_INTERVAL_SECONDS", default=60.0),
+    },
 }
 
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
@@ -185,6 +191,21 @@ SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "database"
 # SEARCH_SAMPLE_ROWS rows), the total and facets are estimates and relevance is newest first.
 SEARCH_EXACT_COUNT_LIMIT = env.int("SEARCH_EXACT_COUNT_LIMIT", default=10_000)
 SEARCH_SAMPLE_ROWS = env.int("SEARCH_SAMPLE_ROWS", default=10_000)
+
+# Ordering. Sellers answer an order within ORDERS_SELLER_ACCEPT_HOURS (its stock is held that
+# long); outlet pickups wait ORDERS_PICKUP_DAYS; C2C money is released to the seller
+# ORDERS_C2C_RELEASE_DAYS after delivery unless the buyer confirms receipt first.
+ORDERS_SELLER_ACCEPT_HOURS = env.int("ORDERS_SELLER_ACCEPT_HOURS", default=48)
+ORDERS_PICKUP_DAYS = env.int("ORDERS_PICKUP_DAYS", default=7)
+ORDERS_C2C_RELEASE_DAYS = env.int("ORDERS_C2C_RELEASE_DAYS", default=3)
+ORDERS_PICKUP_MAX_FAILURES = env.int("ORDERS_PICKUP_MAX_FAILURES", default=5)
+ORDERS_PICKUP_FAILURE_WINDOW = timedelta(
+    minutes=env.int("ORDERS_PICKUP_FAILURE_MINUTES", default=15)
+)
+ORDERS_PICKUP_LOCKOUT = timedelta(minutes=env.int("ORDERS_PICKUP_LOCKOUT_MINUTES", default=30))
+
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="orders@partsmarket.example")
 
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from orders.money import CENT, Money, money_sum
 from orders.models.choices import COLLECTION_KINDS, DeliveryKind
+from orders.money import CENT, Money, money_sum
 
 SIZE_ORDER = ("small", "medium", "large", "freight")
 
@@ -105,7 +105,9 @@ class OrderTotals:
 def commission_on(merchandise: Money, rate: Decimal) -> Money:
     """The platform's cut: a rate of the merchandise only. Core charges are deposits that go
     back to whoever returns the core, and delivery is the seller's cost passed through."""
-    return Money((merchandise.amount * rate).quantize(CENT, rounding=ROUND_HALF_UP), merchandise.currency)
+    return Money(
+        (merchandise.amount * rate).quantize(CENT, rounding=ROUND_HALF_UP), merchandise.currency
+    )
 
 
 def order_totals(

@@ -18,7 +18,7 @@ from catalog.models.vehicles import Make, Vehicle, VehicleModel
 
 __all__ = [
     "Condition", "Currency", "FeedImport", "FeedImportStatus", "FeedRejection", "Fitment",
-    "Grade", "InterchangeGroup", "Listing", "ListingPartNumber", "ListingPhoto", "ListingPriceTier", "ListingSearch",
-    "ListingStatus", "Location", "LocationKind", "Make", "Part", "PartType", "PartTypeGroup",
-    "SizeClass", "Vehicle", "VehicleModel",
+    "Grade", "InterchangeGroup", "Listing", "ListingPartNumber", "ListingPhoto", "ListingPriceTier",
+    "ListingSearch", "ListingStatus", "Location", "LocationKind", "Make", "Part", "PartType",
+    "PartTypeGroup", "SizeClass", "Vehicle", "VehicleModel",
 ]  # fmt: skip

@@ -1,5 +1,11 @@
 from orders.models.cart import Cart, CartLine
 from orders.models.choices import (
+    COLLECTION_KINDS,
+    ORDER_TRANSITIONS,
+    PAYMENT_PROGRESS,
+    PAYMENT_TRANSITIONS,
+    PAYOUT_TRANSITIONS,
+    STOCK_TAKEN_STATUSES,
     Channel,
     DeliveryKind,
     OrderStatus,
@@ -14,6 +20,8 @@ from orders.models.pickups import PickupLockout
 from orders.models.settlement import CommissionRate, Payout, PayoutAccount
 
 __all__ = [
+    "COLLECTION_KINDS", "ORDER_TRANSITIONS", "PAYMENT_PROGRESS", "PAYMENT_TRANSITIONS",
+    "PAYOUT_TRANSITIONS", "STOCK_TAKEN_STATUSES",
     "Cart", "CartLine", "Channel", "Checkout", "CommissionRate", "DeliveryKind", "DeliveryOption",
     "InvoiceTerms", "Order", "OrderEvent", "OrderLine", "OrderStatus", "Payment", "PaymentMethod",
     "PaymentStatus", "Payout", "PayoutAccount", "PayoutStatus", "PickupLockout", "Refund",

@@ -47,5 +47,10 @@ class CartLine(models.Model):
         ordering = ["cart_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["cart", "listing"], name="cart_line_unique"),
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="cart_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="cart_line_quantity_positive"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x listing {self.listing_id}"

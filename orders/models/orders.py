@@ -188,7 +188,9 @@ class OrderLine(models.Model):
     class Meta:
         ordering = ["order_id", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="order_line_quantity_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(unit_price__gte=0, core_charge__gte=0),
                 name="order_line_prices_not_negative",
@@ -211,7 +213,9 @@ class OrderEvent(models.Model):
     """One status change of an order: who, when, from, to and why. Never edited."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
     reason = models.CharField(max_length=300, blank=True)

@@ -67,6 +67,9 @@ class Refund(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
         ]
 
+    def __str__(self) -> str:
+        return f"Refund {self.pk}: {self.amount}"
+
 
 class StripeEvent(models.Model):
     """A Stripe webhook event we have acted on; the unique id makes each one count once."""
@@ -80,6 +83,9 @@ class StripeEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
 
 
 class InvoiceTerms(models.Model):

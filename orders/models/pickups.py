@@ -19,3 +19,6 @@ class PickupLockout(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["outlet", "user"], name="pickup_lockout_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} at {self.outlet_id}: {self.failures} failures"

@@ -72,6 +72,9 @@ class PayoutAccount(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.stripe_account_id
+
 
 class Payout(models.Model):
     """The seller nets of one seller's orders that became payable in a period, paid once."""

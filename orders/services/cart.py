@@ -1,0 +1,67 @@
+"""The buyer's cart: add, change and remove lines. Stock is not held here, only at checkout."""
+
+from django.db import IntegrityError, transaction
+
+from catalog.models import Listing, ListingStatus
+from marketplace.errors import DomainError
+from orders.models import Cart, CartLine
+from orders.parties import Buyer
+
+MAX_CART_LINES = 100
+MAX_LINE_QUANTITY = 10_000
+
+
+def cart_for(buyer: Buyer) -> Cart:
+    """The buyer's cart, created on first use (concurrent first uses meet at the unique index)."""
+    lookup = {"organisation": buyer.organisation}
+    if buyer.organisation is None:
+        lookup["user"] = buyer.user
+    cart = Cart.objects.filter(**lookup).first()
+    if cart is not None:
+        return cart
+    try:
+        with transaction.atomic():
+            return Cart.objects.create(organisation=buyer.organisation, user=buyer.user)
+    except IntegrityError:
+        return Cart.objects.get(**lookup)
+
+
+def _is_own_listing(buyer: Buyer, listing: Listing) -> bool:
+    if buyer.organisation is not None:
+        return listing.seller_organisation_id == buyer.organisation.pk
+    return listing.seller_user_id == buyer.user.pk
+
+
+@transaction.atomic
+def cart_line_set(*, buyer: Buyer, listing: Listing, quantity: int) -> CartLine | None:
+    """Put `quantity` of a listing in the cart (0 removes it). Availability is checked again,
+    under lock, at checkout; here only what can never work is refused.
+
+    Raises DomainError for a listing that is not for sale, the buyer's own listing, a quantity
+    over what is on hand, or a full cart.
+    """
+    if quantity < 0 or quantity > MAX_LINE_QUANTITY:
+        raise DomainError.for_field("quantity", f"Must be between 0 and {MAX_LINE_QUANTITY}.")
+    cart = Cart.objects.select_for_update().get(pk=cart_for(buyer).pk)
+    if quantity == 0:
+        CartLine.objects.filter(cart=cart, listing=listing).delete()
+        return None
+    if listing.status != ListingStatus.ACTIVE:
+        raise DomainError.for_field("listing", "This listing is not for sale.")
+    if _is_own_listing(buyer, listing):
+        raise DomainError.for_field("listing", "You cannot buy your own listing.")
+    if quantity > listing.quantity_on_hand:
+        raise DomainError.for_field(
+            "quantity", f"Only {listing.quantity_on_hand} on hand for this listing."
+        )
+    line, created = CartLine.objects.update_or_create(
+        cart=cart, listing=listing, defaults={"quantity": quantity}
+    )
+    if created and CartLine.objects.filter(cart=cart).count() > MAX_CART_LINES:
+        raise DomainError.for_field("listing", f"A cart holds at most {MAX_CART_LINES} lines.")
+    cart.save(update_fields=["updated_at"])
+    return line
+
+
+def cart_clear(*, buyer: Buyer) -> None:
+    CartLine.objects.filter(cart=cart_for(buyer)).delete()

@@ -1,0 +1,46 @@
+"""The periodic sweep behind the deadlines kept in database columns. Nothing waits on a
+countdown: each overdue row is found by an indexed query and handled by its own service."""
+
+import logging
+
+from django.utils import timezone
+
+from orders.models import Order, OrderStatus, Payment, PaymentMethod, PaymentStatus, Refund
+from orders.services import orders as order_services
+from orders.services import payments
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+def _ids(queryset) -> list[int]:
+    return list(queryset.order_by("pk").values_list("pk", flat=True)[:BATCH])
+
+
+def orders_sweep() -> dict[str, int]:
+    """Expire unanswered orders and uncollected pickups, release C2C escrow that is due, and
+    retry captures and refunds that Stripe did not take the first time."""
+    now = timezone.now()
+    unanswered = Order.objects.filter(status=OrderStatus.PLACED, accept_by__lte=now)
+    uncollected = Order.objects.filter(
+        status=OrderStatus.READY_FOR_PICKUP, pickup_expires_at__lte=now
+    )
+    escrow = Order.objects.filter(status=OrderStatus.DELIVERED, release_funds_at__lte=now)
+    done = {"expired": 0, "released": 0, "captured": 0, "refunds_sent": 0}
+    for order_id in _ids(unanswered) + _ids(uncollected):
+        done["expired"] += order_services.order_expire(order_id=order_id) is not None
+    for order_id in _ids(escrow):
+        done["released"] += order_services.order_release_escrow(order_id=order_id) is not None
+    uncaptured = Payment.objects.filter(
+        method=PaymentMethod.CARD, status=PaymentStatus.AUTHORISED, order__status="accepted"
+    )
+    for payment in uncaptured.order_by("pk")[:BATCH]:
+        done["captured"] += payments.payment_capture(payment=payment).status == "paid"
+    unsent = Refund.objects.filter(
+        payment__method=PaymentMethod.CARD, stripe_refund_id__isnull=True
+    ).select_related("payment")
+    for refund in unsent.order_by("pk")[:BATCH]:
+        done["refunds_sent"] += bool(payments.refund_send(refund=refund).stripe_refund_id)
+    if any(done.values()):
+        log.info("Orders sweep: %s", done)
+    return done

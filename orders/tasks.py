@@ -1,0 +1,24 @@
+"""Celery tasks of ordering: thin, idempotent wrappers over services, started on commit."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def order_notify_task(order_id: int, event: str) -> int:
+    from orders.notifications import order_notify
+
+    return order_notify(order_id=order_id, event=event)
+
+
+def order_notify_soon(order, event: str) -> None:
+    """Tell the order's parties about `event` once the current transaction commits."""
+    order_notify_task.delay_on_commit(order.pk, event)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def orders_sweep_task() -> dict:
+    """The periodic sweep: expire what is overdue, release escrow, retry captures and refunds.
+    Any number of copies may run at once; every step re-checks under the order's lock."""
+    from orders.services.sweeps import orders_sweep
+
+    return orders_sweep()
