@@ -199,7 +199,11 @@ def _price_order(key, channel, option, lines, rates, currency) -> OrderPlan:
         delivery = pricing.delivery_cost(delivery_terms, terms, currency)
     except pricing.DeliveryNotPossible as error:
         raise DomainError.for_field("delivery_options", str(error)) from None
-    rate = rates.get((channel, key)) or rates[(channel, (None, None))]
+    rate = rates.get((channel, key))
+    if rate is None:
+        rate = rates.get((channel, (None, None)))
+    if rate is None:
+        rate = Decimal(settings.ORDERS_DEFAULT_COMMISSION_RATES[channel])
     totals = pricing.order_totals(terms, delivery=delivery, commission_rate=rate)
     return OrderPlan(key, channel, option, lines, totals)
 
