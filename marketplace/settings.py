@@ -206,7 +206,8 @@ ORDERS_PICKUP_FAILURE_WINDOW = timedelta(
 )
 ORDERS_PICKUP_LOCKOUT = timedelta(minutes=env.int("ORDERS_PICKUP_LOCKOUT_MINUTES", default=30))
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# smtp+tls://user:password@host:587 in production; printed to the console when unset.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="orders@partsmarket.example")
 
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")

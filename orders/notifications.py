@@ -44,9 +44,13 @@ def order_notify(*, order_id: int, event: str) -> int:
     if event not in MESSAGES:
         return 0
     audience, subject = MESSAGES[event]
-    order = Order.objects.select_related("buyer_user", "seller_user", "pickup_location").get(
-        pk=order_id
+    order = (
+        Order.objects.select_related("buyer_user", "seller_user", "pickup_location")
+        .filter(pk=order_id)
+        .first()
     )
+    if order is None:
+        return 0
     recipients = []
     if audience in ("buyer", "both"):
         recipients.append(order.buyer_user.email)
