@@ -198,6 +198,8 @@ SEARCH_SAMPLE_ROWS = env.int("SEARCH_SAMPLE_ROWS", default=10_000)
 ORDERS_SELLER_ACCEPT_HOURS = env.int("ORDERS_SELLER_ACCEPT_HOURS", default=48)
 ORDERS_PICKUP_DAYS = env.int("ORDERS_PICKUP_DAYS", default=7)
 ORDERS_C2C_RELEASE_DAYS = env.int("ORDERS_C2C_RELEASE_DAYS", default=3)
+# A card order still unauthorised this long after checkout is cancelled by the sweep.
+ORDERS_CARD_AUTHORISATION_MINUTES = env.int("ORDERS_CARD_AUTHORISATION_MINUTES", default=15)
 # The platform's commission per channel where the operator has set no rate in the admin.
 ORDERS_DEFAULT_COMMISSION_RATES = {"b2b": "0.08", "b2c": "0.10", "c2c": "0.12", "o2o": "0.10"}
 ORDERS_PICKUP_MAX_FAILURES = env.int("ORDERS_PICKUP_MAX_FAILURES", default=5)

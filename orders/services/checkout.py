@@ -77,6 +77,7 @@ def checkout_place(*, buyer: Buyer, request: CheckoutRequest) -> Checkout:
     """
     from orders.services.payments import checkout_authorise
 
+    _check_card_request(request)
     if request.idempotency_key:
         existing = Checkout.objects.filter(
             buyer_user=buyer.user, idempotency_key=request.idempotency_key
@@ -93,6 +94,19 @@ def checkout_place(*, buyer: Buyer, request: CheckoutRequest) -> Checkout:
     if checkout.payment_method == PaymentMethod.CARD:
         checkout_authorise(checkout=checkout, card_payment_method=request.card_payment_method)
     return checkout
+
+
+def _check_card_request(request: CheckoutRequest) -> None:
+    if request.payment_method != PaymentMethod.CARD:
+        return
+    if not settings.STRIPE_SECRET_KEY:
+        raise DomainError.for_field(
+            "payment_method", "Card payments are not available here; choose invoice or pickup."
+        )
+    if not request.card_payment_method:
+        raise DomainError.for_field(
+            "card_payment_method", "Give the card's payment method (pm_...) to pay by card."
+        )
 
 
 @transaction.atomic

@@ -20,7 +20,9 @@ from orders.models import (
     Order,
     OrderLine,
     OrderStatus,
+    Payment,
     PaymentMethod,
+    PaymentStatus,
 )
 from orders.services import payments, stock
 from orders.services.transitions import lock_order, move
@@ -38,6 +40,16 @@ def _fulfilment_may_start(order: Order) -> None:
         raise Conflict("This card order is not paid yet: its capture is pending.")
 
 
+def _payment_secured(order: Order) -> None:
+    """A card order can only be accepted once its authorisation holds the money."""
+    if order.payment_method == PaymentMethod.CARD:
+        payment_status = Payment.objects.values_list("status", flat=True).get(order=order)
+        if payment_status != PaymentStatus.AUTHORISED:
+            raise Conflict(
+                "The card payment of this order is not authorised; it cannot be accepted."
+            )
+
+
 def order_accept(*, order: Order, actor) -> Order:
     """The seller confirms the parts are on the shelf: the held stock is taken for good, an
     invoice falls due, and a card authorisation is captured (after the commit).
@@ -52,6 +64,7 @@ def order_accept(*, order: Order, actor) -> Order:
         check_transition(
             ORDER_TRANSITIONS, entity="order", from_status=locked.status, to_status=S.ACCEPTED
         )
+        _payment_secured(locked)
         lines = _lines(locked)
         listings = stock.lock_listings(line.listing_id for line in lines)
         held_by_others = stock.held_quantities(listings, excluding_order_id=locked.pk)

@@ -2,7 +2,10 @@
 countdown: each overdue row is found by an indexed query and handled by its own service."""
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from orders.models import Order, OrderStatus, Payment, PaymentMethod, PaymentStatus, Refund
@@ -17,6 +20,21 @@ def _ids(queryset) -> list[int]:
     return list(queryset.order_by("pk").values_list("pk", flat=True)[:BATCH])
 
 
+NEVER_AUTHORISED = "The card payment was never authorised."
+
+
+def _never_authorised(now):
+    """Card orders whose authorisation failed, or never came back (the web process died
+    between placing the checkout and hearing from Stripe)."""
+    pending_since = now - timedelta(minutes=settings.ORDERS_CARD_AUTHORISATION_MINUTES)
+    return Order.objects.filter(
+        status=OrderStatus.PLACED, payment_method=PaymentMethod.CARD
+    ).filter(
+        Q(payment__status=PaymentStatus.FAILED)
+        | Q(payment__status=PaymentStatus.PENDING, placed_at__lte=pending_since)
+    )
+
+
 def orders_sweep() -> dict[str, int]:
     """Expire unanswered orders and uncollected pickups, release C2C escrow that is due, and
     retry captures and refunds that Stripe did not take the first time."""
@@ -26,9 +44,13 @@ def orders_sweep() -> dict[str, int]:
         status=OrderStatus.READY_FOR_PICKUP, pickup_expires_at__lte=now
     )
     escrow = Order.objects.filter(status=OrderStatus.DELIVERED, release_funds_at__lte=now)
-    done = {"expired": 0, "released": 0, "captured": 0, "refunds_sent": 0}
+    done = {"expired": 0, "cancelled": 0, "released": 0, "captured": 0, "refunds_sent": 0}
     for order_id in _ids(unanswered) + _ids(uncollected):
         done["expired"] += order_services.order_expire(order_id=order_id) is not None
+    for order_id in _ids(_never_authorised(now)):
+        order = Order.objects.get(pk=order_id)
+        order_services.order_cancel(order=order, actor=None, reason=NEVER_AUTHORISED)
+        done["cancelled"] += 1
     for order_id in _ids(escrow):
         done["released"] += order_services.order_release_escrow(order_id=order_id) is not None
     uncaptured = Payment.objects.filter(

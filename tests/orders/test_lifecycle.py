@@ -9,8 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import ListingPriceTier
-from marketplace.errors import Conflict, TransitionNotAllowed
-from orders.models import ORDER_TRANSITIONS, Order, OrderEvent, OrderStatus, PaymentStatus
+from marketplace.errors import Conflict, DomainError, TransitionNotAllowed
+from orders.models import (
+    ORDER_TRANSITIONS,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    Payment,
+    PaymentStatus,
+)
 from orders.services import orders as order_services
 from orders.services.stock import InsufficientStock
 from orders.services.sweeps import orders_sweep
@@ -153,3 +160,45 @@ def _invoice_checkout(buyer) -> Order:
     seller, parcel = seller_with_shipping()
     listing = listing_of(seller, quantity_on_hand=1)
     return place(buyer, {listing: 1}, [parcel]).orders.get()
+
+
+def test_card_checkout_is_refused_before_anything_is_written_when_stripe_is_not_set_up(
+    consumer, settings
+):
+    settings.STRIPE_SECRET_KEY = ""
+    seller, parcel = seller_with_shipping()
+
+    with pytest.raises(DomainError) as refused:
+        place(consumer, {listing_of(seller): 1}, [parcel], payment_method="card",
+              card_payment_method="pm_card_visa")  # fmt: skip
+
+    assert "payment_method" in refused.value.fields
+    assert not Order.objects.exists()
+
+
+def test_card_checkout_needs_the_cards_payment_method(consumer):
+    seller, parcel = seller_with_shipping()
+    with pytest.raises(DomainError) as refused:
+        place(consumer, {listing_of(seller): 1}, [parcel], payment_method="card")
+    assert "card_payment_method" in refused.value.fields
+    assert not Order.objects.exists()
+
+
+def test_a_card_order_whose_authorisation_never_came_back_cannot_be_accepted_and_is_swept(
+    consumer,
+):
+    # given a card order whose payment is still pending long after checkout
+    seller, parcel = seller_with_shipping()
+    listing = listing_of(seller)
+    order = place(consumer, {listing: 1}, [parcel], payment_method="card",
+                  card_payment_method="pm_card_visa").orders.get()  # fmt: skip
+    Payment.objects.filter(order=order).update(status=PaymentStatus.PENDING)
+    Order.objects.filter(pk=order.pk).update(placed_at=timezone.now() - timedelta(hours=1))
+
+    # then the seller cannot accept it, and the sweep cancels it and frees the stock
+    with pytest.raises(Conflict):
+        order_services.order_accept(order=order, actor=None)
+    assert orders_sweep()["cancelled"] == 1
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    assert order.lines.get().reserved_until is None
