@@ -20,6 +20,7 @@ from catalog.models import Listing, ListingPriceTier
 from marketplace.errors import Conflict, DomainError
 from orders import channels, pricing
 from orders.models import (
+    Cart,
     CartLine,
     Checkout,
     CommissionRate,
@@ -111,7 +112,8 @@ def _check_card_request(request: CheckoutRequest) -> None:
 
 @transaction.atomic
 def _place(buyer: Buyer, request: CheckoutRequest) -> Checkout:
-    cart = cart_for(buyer)
+    # The cart's lock makes a second submission of the same cart wait, then find it empty.
+    cart = Cart.objects.select_for_update().get(pk=cart_for(buyer).pk)
     wanted = dict(CartLine.objects.filter(cart=cart).values_list("listing_id", "quantity"))
     if not wanted:
         raise DomainError.for_field("cart", "The cart is empty.")

@@ -84,3 +84,31 @@ def test_checkout_refuses_invoice_over_the_remaining_credit_limit(garage_buyer):
     assert refused.value.code == "credit_limit_exceeded"
     assert "payment_method" in refused.value.fields
     assert Order.objects.count() == 1
+
+
+def test_a_retried_checkout_with_the_same_idempotency_key_returns_the_first(garage_buyer):
+    InvoiceTermsFactory(organisation=garage_buyer.organisation)
+    seller, parcel = seller_with_shipping()
+    first = place(garage_buyer, {listing_of(seller): 1}, [parcel], idempotency_key="k-1")
+
+    again = place(garage_buyer, {}, [parcel], idempotency_key="k-1")
+
+    assert again.pk == first.pk
+    assert Order.objects.count() == 1
+
+
+def test_checkout_of_an_empty_cart_is_refused_naming_the_cart(garage_buyer):
+    seller, parcel = seller_with_shipping()
+    with pytest.raises(DomainError) as refused:
+        place(garage_buyer, {}, [parcel], payment_method="card", card_payment_method="pm_x")
+    assert refused.value.fields == {"cart": ["The cart is empty."]}
+
+
+def test_checkout_refuses_a_freight_only_part_sent_as_a_parcel(consumer):
+    seller, parcel = seller_with_shipping()
+    engine = listing_of(seller, size_class="freight", price=Decimal("1850.00"))
+    with pytest.raises(DomainError) as refused:
+        place(consumer, {engine: 1}, [parcel], payment_method="card",
+              card_payment_method="pm_card_visa")  # fmt: skip
+    assert "delivery_options" in refused.value.fields
+    assert not Order.objects.exists()

@@ -146,3 +146,19 @@ def test_accepting_orders_concurrently_never_takes_stock_below_zero():
 
 
 assert connection  # the skip condition above reads it
+
+
+def test_a_double_submitted_checkout_places_the_cart_once():
+    # given a garage whose cart holds two parts
+    seller, parcel = seller_with_shipping()
+    buyer = garage_buyers(1)[0]
+    for listing in (listing_of(seller, quantity_on_hand=5), listing_of(seller)):
+        cart_line_set(buyer=buyer, listing=listing, quantity=1)
+
+    # when the same submission arrives twice at once (a double click)
+    placed, refused = race([buyer, buyer], lambda buyer: (parcel.pk,), threads=2)
+
+    # then one checkout is placed and the other finds the cart already checked out
+    assert len(placed) == 1
+    assert [error.fields for error in refused] == [{"cart": ["The cart is empty."]}]
+    assert OrderLine.objects.count() == 2
