@@ -59,7 +59,7 @@ def listings_with_details(queryset: QuerySet[Listing] | None = None) -> QuerySet
     return queryset.select_related(
         "seller_organisation", "seller_user", "part_type__group", "part", "location",
         "donor_vehicle__model__make",
-    ).prefetch_related("photos", "part_numbers")  # fmt: skip
+    ).prefetch_related("photos", "part_numbers", "price_tiers")  # fmt: skip
 
 
 def listings_public() -> QuerySet[Listing]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from catalog import vin as vin_decoder
-from catalog.models import Listing, ListingPartNumber, ListingPhoto, Location
+from catalog.models import Listing, ListingPartNumber, ListingPhoto, ListingPriceTier, Location
 from catalog.models.listings import LISTING_TRANSITIONS, ListingStatus
 from catalog.rules import ListingTerms, listing_terms_errors, status_for_stock
 from catalog.selectors import vehicle_for
@@ -189,6 +189,49 @@ def listing_set_status(*, listing: Listing, seller: Seller, to_status: str) -> L
         locked.save(update_fields=["status", "search_dirty", "updated_at"])
         search_index_soon()
     return locked
+
+
+@dataclass(frozen=True)
+class PriceTierTerms:
+    min_quantity: int
+    unit_price: Decimal
+
+
+MAX_PRICE_TIERS = 10
+
+
+def listing_price_tiers_set(*, listing: Listing, tiers: list[PriceTierTerms]) -> list:
+    """Replace a listing's B2B quantity tiers. Each tier starts at 2 units or more, starts at
+    a different quantity, and costs less per unit than the base price and than any tier
+    before it: buying more never costs more per unit.
+
+    Raises DomainError naming the field (`tiers.<n>.min_quantity` or `.unit_price`).
+    """
+    errors: dict[str, list[str]] = {}
+    # Checked from the fewest units up; errors name each tier by its place in the input.
+    ordered = sorted(enumerate(tiers), key=lambda numbered: numbered[1].min_quantity)
+    if len(ordered) > MAX_PRICE_TIERS:
+        errors["tiers"] = [f"At most {MAX_PRICE_TIERS} tiers."]
+    previous_price, previous_quantity = listing.price, 1
+    for index, tier in ordered:
+        if tier.min_quantity <= previous_quantity:
+            errors[f"tiers.{index}.min_quantity"] = [
+                f"Must be more than {previous_quantity} (each tier starts at a larger quantity)."
+            ]
+        if not 0 <= tier.unit_price < previous_price:
+            errors[f"tiers.{index}.unit_price"] = [
+                f"Must be below {previous_price}, the price for fewer units."
+            ]
+        previous_price, previous_quantity = tier.unit_price, tier.min_quantity
+    if errors:
+        raise DomainError("The price tiers do not agree.", fields=errors)
+    with transaction.atomic():
+        Listing.objects.select_for_update().get(pk=listing.pk)
+        ListingPriceTier.objects.filter(listing=listing).delete()
+        return ListingPriceTier.objects.bulk_create(
+            ListingPriceTier(listing=listing, min_quantity=t.min_quantity, unit_price=t.unit_price)
+            for _, t in ordered
+        )
 
 
 def listing_photo_add(*, listing: Listing, image: UploadedFile) -> ListingPhoto:

@@ -165,6 +165,17 @@ class DonorSerializer(serializers.Serializer):
     vehicle_id = serializers.IntegerField(source="donor_vehicle_id", allow_null=True)
 
 
+class PriceTierSerializer(serializers.Serializer):
+    min_quantity = serializers.IntegerField(min_value=2, max_value=100_000)
+    unit_price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, max_value=MAX_PRICE
+    )
+
+
+class PriceTiersInputSerializer(serializers.Serializer):
+    tiers = PriceTierSerializer(many=True, max_length=10)
+
+
 class ListingSerializer(serializers.ModelSerializer):
     seller = SellerSerializer(source="*")
     part_type = PartTypeSerializer()
@@ -173,14 +184,15 @@ class ListingSerializer(serializers.ModelSerializer):
     location = LocationSerializer(allow_null=True)
     donor = DonorSerializer(source="*")
     photos = ListingPhotoSerializer(many=True)
+    price_tiers = PriceTierSerializer(many=True, help_text="Unit prices for business buyers")
 
     class Meta:
         model = Listing
         fields = [
             "id", "seller", "seller_sku", "title", "description", "part_type", "part_id",
             "part_numbers", "condition", "grade", "damage_notes", "price", "currency",
-            "core_charge", "quantity_on_hand", "warranty_days", "size_class", "location", "donor",
-            "photos", "status", "created_at", "updated_at",
+            "core_charge", "price_tiers", "quantity_on_hand", "warranty_days", "size_class",
+            "location", "donor", "photos", "status", "created_at", "updated_at",
         ]  # fmt: skip
 
 

@@ -23,6 +23,11 @@ urlpatterns = [
         name="inventory-status",
     ),
     path(
+        "inventory/listings/<int:pk>/price-tiers/",
+        views.ListingPriceTiersApi.as_view(),
+        name="inventory-price-tiers",
+    ),
+    path(
         "inventory/listings/<int:pk>/photos/",
         views.ListingPhotoAddApi.as_view(),
         name="inventory-photo-add",

@@ -19,6 +19,7 @@ from catalog.api.serializers import (
     MakeSerializer,
     PartSerializer,
     PartTypeSerializer,
+    PriceTiersInputSerializer,
     VehicleModelSerializer,
     VehicleSerializer,
     VinDecodingSerializer,
@@ -194,6 +195,22 @@ class InventoryStatusApi(OwnedListingMixin, APIView):
         services.listing_set_status(
             listing=listing, seller=seller_for(request), to_status=data.validated_data["status"]
         )
+        return Response(ListingSerializer(listings_of_seller(request.user).get(pk=pk)).data)
+
+
+class ListingPriceTiersApi(OwnedListingMixin, APIView):
+    """Replace the listing's quantity price tiers for business buyers (an empty list removes
+    them)."""
+
+    permission_classes = OWNER_ONLY
+
+    @extend_schema(request=PriceTiersInputSerializer, responses={200: ListingSerializer})
+    def put(self, request, pk: int):
+        listing = self.owned_listing(request, pk)
+        data = PriceTiersInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tiers = [services.PriceTierTerms(**tier) for tier in data.validated_data["tiers"]]
+        services.listing_price_tiers_set(listing=listing, tiers=tiers)
         return Response(ListingSerializer(listings_of_seller(request.user).get(pk=pk)).data)
 
 
