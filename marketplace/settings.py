@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -177,6 +178,11 @@ CELERY_BEAT_SCHEDULE = {
     "search-index-dirty": {
         "task": "catalog.tasks.search_index_dirty_task",
         "schedule": env.float("SEARCH_INDEX_INTERVAL_SECONDS", default=30.0),
+    },
+    # Monday night: last week's payable seller nets become payouts.
+    "payouts-weekly": {
+        "task": "orders.tasks.payouts_create_task",
+        "schedule": crontab(minute=0, hour=2, day_of_week=1),
     },
     # Deadlines live in order columns; this sweep acts on the ones that have passed.
     "orders-sweep": {

@@ -16,6 +16,18 @@ def order_notify_soon(order, event: str) -> None:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def payouts_create_task() -> int:
+    """Weekly: gather last week's payable seller nets into payouts. Running it twice adds
+    nothing (an order joins one payout)."""
+    from django.utils import timezone
+
+    from orders.services.payouts import payouts_create, previous_week
+
+    start, end = previous_week(timezone.localdate())
+    return len(payouts_create(period_start=start, period_end=end))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def orders_sweep_task() -> dict:
     """The periodic sweep: expire what is overdue, release escrow, retry captures and refunds.
     Any number of copies may run at once; every step re-checks under the order's lock."""

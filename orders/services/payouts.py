@@ -8,7 +8,7 @@ by the platform for sellers paid another way.
 
 import logging
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import stripe
@@ -21,6 +21,12 @@ from orders.models import PAYOUT_TRANSITIONS, Order, Payout, PayoutAccount, Payo
 from orders.money import Money
 
 log = logging.getLogger(__name__)
+
+
+def previous_week(today: date) -> tuple[date, date]:
+    """The last whole week, Monday to Monday, before `today`: the default payout period."""
+    this_monday = today - timedelta(days=today.weekday())
+    return this_monday - timedelta(days=7), this_monday
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
