@@ -82,15 +82,14 @@ def order_accept(*, order: Order, actor) -> Order:
 
 
 def order_reject(*, order: Order, actor, reason: str) -> Order:
-    """The seller cannot supply the order: the hold ends and the authorisation is released."""
+    """The seller cannot supply a placed order: the hold ends and the authorisation is
+    released. An order already accepted is cancelled instead (`order_cancel`), which also puts
+    its stock back on the shelf."""
     if not reason.strip():
         raise DomainError.for_field("reason", "Say why the order is rejected.")
-    with transaction.atomic():
-        locked = lock_order(order.pk)
-        move(locked, S.CANCELLED, actor=actor, reason=f"Rejected by the seller: {reason}")
-        stock.release_holds(_lines(locked))
-    payments.payment_settle_after_cancel(payment_id=locked.payment.pk, reason=reason)
-    return locked
+    if order.status != S.PLACED:
+        raise Conflict("Only an order awaiting acceptance is rejected; cancel this one instead.")
+    return order_cancel(order=order, actor=actor, reason=f"Rejected by the seller: {reason}")
 
 
 def order_cancel(*, order: Order, actor, reason: str) -> Order:

@@ -28,7 +28,7 @@ from orders.models import (
     Refund,
     StripeEvent,
 )
-from orders.money import Money
+from orders.money import CENT, Money
 from orders.services import transitions
 
 log = logging.getLogger(__name__)
@@ -172,10 +172,13 @@ def payment_refund(*, payment: Payment, amount: Decimal, reason: str) -> Payment
 
     The refund is recorded first, under the payment's lock (so two refunds cannot together
     exceed what was paid), then sent to Stripe with the refund's own idempotency key.
-    Raises DomainError for an amount out of range, Conflict when nothing is refundable.
+    Raises DomainError for an amount out of range or not in whole cents, Conflict when nothing
+    is refundable.
     """
     if amount <= 0:
         raise DomainError.for_field("amount", "Must be more than zero.")
+    if amount != amount.quantize(CENT):
+        raise DomainError.for_field("amount", "Must be in whole cents.")
     with transaction.atomic():
         locked = lock_payment(payment.pk)
         if locked.status not in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
@@ -265,17 +268,47 @@ def stripe_webhook_receive(*, payload: bytes, signature: str) -> StripeEvent | N
         intent_id = event.data.object["id"]
         payment = _payment_for_intent(intent_id, event.data.object.get("metadata") or {})
         if payment is not None:
-            intent = gateway.retrieve_intent(intent_id)
+            intent = _current_intent(intent_id)
     try:
         with transaction.atomic():
             recorded = StripeEvent.objects.create(
                 event_id=event.id, type=event.type, payment=payment
             )
             if payment is not None:
-                _apply_intent(lock_payment(payment.pk), intent)
+                payment = lock_payment(payment.pk)
+                _apply_intent(payment, intent)
     except IntegrityError:
         return None  # the same event, delivered twice at once: the other delivery acted
+    if payment is not None:
+        _release_orphaned_authorisation(payment, intent)
     return recorded
+
+
+class StripeUnavailable(DomainError):
+    """Stripe could not be asked; the webhook answers 503 so that Stripe delivers it again."""
+
+    code = "stripe_unavailable"
+    status = 503
+
+
+def _current_intent(intent_id: str):
+    try:
+        return gateway.retrieve_intent(intent_id)
+    except stripe.StripeError as error:
+        log.warning("Reading PaymentIntent %s failed: %s", intent_id, error)
+        raise StripeUnavailable("Stripe could not be reached; deliver the event again.") from None
+
+
+def _release_orphaned_authorisation(payment: Payment, intent) -> None:
+    """An authorisation whose answer we never heard (the call timed out, so its checkout was
+    cancelled) still holds the buyer's money: release it as soon as Stripe tells us of it."""
+    if payment.status in (PaymentStatus.VOIDED, PaymentStatus.FAILED) and (
+        intent.status == "requires_capture"
+    ):
+        try:
+            gateway.cancel(intent_id=intent.id, payment_id=payment.pk)
+        except stripe.StripeError as error:
+            log.warning("Releasing orphaned intent %s failed: %s", intent.id, error)
 
 
 def _payment_for_intent(intent_id: str, metadata) -> Payment | None:

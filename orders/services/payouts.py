@@ -110,9 +110,11 @@ def payout_mark_paid(*, payout: Payout) -> Payout:
 @transaction.atomic
 def _settle(payout_id: int, to_status: str, **changes) -> Payout:
     payout = Payout.objects.select_for_update().get(pk=payout_id)
-    check_transition(
-        PAYOUT_TRANSITIONS, entity="payout", from_status=payout.status, to_status=to_status
-    )
+    # A retried transfer can fail again: the payout stays failed, with the newer reason.
+    if (payout.status, to_status) != (PayoutStatus.FAILED, PayoutStatus.FAILED):
+        check_transition(
+            PAYOUT_TRANSITIONS, entity="payout", from_status=payout.status, to_status=to_status
+        )
     payout.status = to_status
     if to_status == PayoutStatus.PAID:
         payout.paid_at = timezone.now()

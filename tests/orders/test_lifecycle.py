@@ -202,3 +202,21 @@ def test_a_card_order_whose_authorisation_never_came_back_cannot_be_accepted_and
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
     assert order.lines.get().reserved_until is None
+
+
+def test_an_accepted_order_is_cancelled_not_rejected_and_its_stock_comes_back(invoice_order):
+    seller_user = invoice_order.seller_organisation.memberships.first().user
+    order_services.order_accept(order=invoice_order, actor=seller_user)
+    listing = invoice_order.lines.get().listing
+    listing.refresh_from_db()
+    assert listing.quantity_on_hand == 1
+
+    with pytest.raises(Conflict):
+        order_services.order_reject(
+            order=Order.objects.get(pk=invoice_order.pk), actor=seller_user, reason="Damaged"
+        )
+    order_services.order_cancel(order=invoice_order, actor=seller_user, reason="Damaged")
+
+    listing.refresh_from_db()
+    assert listing.quantity_on_hand == 3
+    assert Order.objects.get(pk=invoice_order.pk).payment.status == PaymentStatus.VOIDED
