@@ -157,6 +157,12 @@ SPECTACULAR_SETTINGS = {
         "OrganisationStatusEnum": "marketplace.models.OrganisationStatus",
         "ListingStatusEnum": "catalog.models.listings.ListingStatus",
         "FeedImportStatusEnum": "catalog.models.feeds.FeedImportStatus",
+        "OrderStatusEnum": "orders.models.choices.OrderStatus",
+        "PaymentStatusEnum": "orders.models.choices.PaymentStatus",
+        "PaymentMethodEnum": "orders.models.choices.PaymentMethod",
+        "ChannelEnum": "orders.models.choices.Channel",
+        "DeliveryKindEnum": "orders.models.choices.DeliveryKind",
+        "PayoutStatusEnum": "orders.models.choices.PayoutStatus",
     },
 }
 
