@@ -21,6 +21,7 @@ from catalog.models import (
     Listing,
     ListingPartNumber,
     ListingPhoto,
+    ListingPriceTier,
     ListingSearch,
     Location,
     Make,
@@ -301,6 +302,12 @@ class ListingPartNumberInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
 
 
+class ListingPriceTierInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ListingPriceTier
+    fields = ["min_quantity", "unit_price"]
+    extra = 0
+
+
 class ListingPhotoInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ListingPhoto
     fields = ["image", "position", "width", "height"]
@@ -336,11 +343,12 @@ class ListingAdmin(ReadOnlyAdminMixin, PartNumberSearchMixin, admin.ModelAdmin):
         ("Part", {"fields": ["part_type", "part", "title", "description"]}),
         ("Condition", {"fields": ["condition", "grade", "damage_notes", "warranty_days"]}),
         ("Price and stock", {"fields": ["price", "currency", "core_charge", "quantity_on_hand"]}),
+        ("Shipping", {"fields": ["size_class"]}),
         ("Location", {"fields": ["location"]}),
         ("Donor vehicle", {"fields": DONOR_FIELDS}),
         ("History", {"fields": ["created_at", "updated_at"]}),
     ]
-    inlines = [ListingPartNumberInline, ListingPhotoInline]
+    inlines = [ListingPartNumberInline, ListingPriceTierInline, ListingPhotoInline]
 
     @admin.action(description="Withdraw the selected listings")
     def withdraw(self, request: HttpRequest, queryset: QuerySet[Listing]) -> None:
@@ -371,6 +379,16 @@ class ListingPartNumberAdmin(admin.ModelAdmin):
     list_select_related = ["listing"]
     readonly_fields = ["normalised"]
     autocomplete_fields = ["listing"]
+
+
+@admin.register(ListingPriceTier)
+class ListingPriceTierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Tiers are the seller's terms, set through `listing_price_tiers_set`, which keeps them
+    cheaper per unit as quantities grow."""
+
+    list_display = ["listing", "min_quantity", "unit_price"]
+    search_fields = ["listing__seller_sku", "listing__title"]
+    list_select_related = ["listing"]
 
 
 @admin.register(ListingPhoto)

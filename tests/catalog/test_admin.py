@@ -1,3 +1,4 @@
+from decimal import Decimal
 from io import BytesIO
 
 import factory
@@ -21,6 +22,7 @@ from catalog.models import (
     Listing,
     ListingPartNumber,
     ListingPhoto,
+    ListingPriceTier,
     ListingSearch,
     ListingStatus,
     Location,
@@ -41,7 +43,7 @@ from tests.marketplace.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 # Feed imports and their rejections are records the import service writes: view and delete only.
-READ_ONLY_MODELS = {FeedImport, FeedRejection, ListingSearch, Listing}
+READ_ONLY_MODELS = {FeedImport, FeedRejection, ListingSearch, Listing, ListingPriceTier}
 
 
 class InterchangeGroupFactory(factory.django.DjangoModelFactory):
@@ -102,6 +104,7 @@ def catalog_rows(db) -> dict[type, object]:
         location,
         listing,
         ListingPartNumberFactory(listing=listing),
+        ListingPriceTier.objects.create(listing=listing, min_quantity=5, unit_price=Decimal("9")),
         ListingPhoto.objects.create(listing=listing, image=_png()),
         feed,
         FeedRejection.objects.create(
