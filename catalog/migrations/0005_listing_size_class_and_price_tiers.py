@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='listing',
             name='size_class',
-            field=models.CharField(choices=[('small', 'Small parcel'), ('medium', 'Medium parcel'), ('large', 'Large parcel'), ('freight', 'Freight only')], default='medium', max_length=10),
+            field=models.CharField(choices=[('small', 'Small parcel'), ('medium', 'Medium parcel'), ('large', 'Large parcel'), ('freight', 'Freight only')], db_default='medium', default='medium', max_length=10),
         ),
         migrations.AddConstraint(
             model_name='listing',

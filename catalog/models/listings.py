@@ -150,8 +150,12 @@ class Listing(models.Model):
     core_charge = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     quantity_on_hand = models.IntegerField(default=1)
     warranty_days = models.PositiveIntegerField(default=0)
+    # The database default lets bulk loads that predate the column (COPY) leave it out.
     size_class = models.CharField(
-        max_length=10, choices=SizeClass.choices, default=SizeClass.MEDIUM
+        max_length=10,
+        choices=SizeClass.choices,
+        default=SizeClass.MEDIUM,
+        db_default=SizeClass.MEDIUM,
     )
     location = models.ForeignKey(
         Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="listings"

@@ -48,7 +48,9 @@ class PaymentDeclined(DomainError):
 
 def lock_payment(payment_id: int) -> Payment:
     return (
-        Payment.objects.select_for_update(of=("self",)).select_related("order").get(pk=payment_id)
+        Payment.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("order")
+        .get(pk=payment_id)
     )
 
 

@@ -45,7 +45,7 @@ def payouts_create(*, period_start: date, period_end: date) -> list[Payout]:
         raise DomainError.for_field("period_end", "Must be after period_start.")
     start, end = _bounds(period_start, period_end)
     due = (
-        Order.objects.select_for_update(of=("self",))
+        Order.objects.select_for_update(of=("self",), no_key=True)
         .filter(payable_at__gte=start, payable_at__lt=end, payout__isnull=True)
         .exclude(status__in=["cancelled", "refunded", "expired"])
         .order_by("pk")

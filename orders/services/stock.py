@@ -43,10 +43,14 @@ class InsufficientStock(Conflict):
 
 
 def lock_listings(listing_ids: Iterable[int]) -> dict[int, Listing]:
-    """Lock the listings' rows for this transaction, in ascending id order."""
+    """Lock the listings' rows for this transaction, in ascending id order.
+
+    FOR NO KEY UPDATE: checkouts and stock updates still exclude each other, but a buyer adding
+    the same listing to a cart is not made to wait (its foreign key check at commit takes a
+    KEY SHARE lock, which plain FOR UPDATE would block)."""
     ids = sorted(set(listing_ids))
     locked = (
-        Listing.objects.select_for_update(of=("self",))
+        Listing.objects.select_for_update(of=("self",), no_key=True)
         .select_related("seller_organisation")
         .filter(pk__in=ids)
         .order_by("pk")

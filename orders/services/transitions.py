@@ -9,7 +9,7 @@ from orders.tasks import order_notify_soon
 def lock_order(order_id: int) -> Order:
     """The order, locked for the rest of the transaction. Read again under the lock: a second
     request may have moved it since the caller last looked."""
-    return Order.objects.select_for_update(of=("self",)).get(pk=order_id)
+    return Order.objects.select_for_update(of=("self",), no_key=True).get(pk=order_id)
 
 
 def move(order: Order, to_status: str, *, actor=None, reason: str = "", fields=()) -> Order:

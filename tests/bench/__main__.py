@@ -3,6 +3,9 @@
 Every module of this package that defines `BENCH` (its name), `DEFAULT_N` and
 `run(*, n: int) -> dict` is a benchmark. Each prints one JSON line on standard output (the format
 is in ../shared/BENCH.md); progress goes to standard error. Without names, all of them run.
+A module that measures several things (`checkout`: `checkout_race` and `checkout_mixed`) lists
+them in `PARTS`, takes `run(*, n, parts)` and returns one dict per part; each part can also be
+named on its own.
 Benchmarks build their own PostgreSQL database from DATABASE_URL's server and drop it after.
 """
 
@@ -24,6 +27,7 @@ def _benchmarks() -> dict[str, ModuleType]:
         module = importlib.import_module(f"tests.bench.{module_info.name}")
         if hasattr(module, "BENCH") and hasattr(module, "run"):
             found[module.BENCH] = module
+            found.update(dict.fromkeys(getattr(module, "PARTS", ()), module))
     return found
 
 
@@ -41,10 +45,13 @@ def main(argv: list[str]) -> int:
     unknown = [name for name in arguments.names if name not in benchmarks]
     if unknown:
         parser.error(f"unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(benchmarks)}")
-    for name in arguments.names or sorted(benchmarks):
+    everything = sorted(name for name, module in benchmarks.items() if name == module.BENCH)
+    for name in arguments.names or everything:
         module = benchmarks[name]
-        result = module.run(n=arguments.n or module.DEFAULT_N)
-        print(json.dumps(result), flush=True)
+        options = {"parts": (name,)} if name in getattr(module, "PARTS", ()) else {}
+        result = module.run(n=arguments.n or module.DEFAULT_N, **options)
+        for line in result if isinstance(result, list) else [result]:
+            print(json.dumps(line), flush=True)
     return 0
 
 

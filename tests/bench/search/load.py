@@ -1,13 +1,7 @@
 """The load: gunicorn serving the benchmark's database, and an open-loop sender in a process of
 its own."""
 
-import http.client
 import math
-import os
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -15,83 +9,18 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
-from pathlib import Path
 
-from django.conf import settings
-
-from .database import DATABASE, database_url
+from .. import common
+from ..common import http_get
+from .database import DATABASE
 from .floor import Captured
-from .queries import SEARCH_PATH
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_environment() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "ELASTICSEARCH_URL"}
-    env.update(
-        DATABASE_URL=database_url(DATABASE),
-        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or "bench-only-secret",
-        DJANGO_SETTINGS_MODULE="marketplace.settings",
-        DJANGO_DEBUG="false",
-        CELERY_BROKER_URL="",
-        DATABASE_CONN_MAX_AGE="60",
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-def http_get(port: int, path: str, timeout: float) -> int:
-    """GET `path` on 127.0.0.1; the status, or 0 when no response came."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    except (OSError, http.client.HTTPException):
-        return 0
-    finally:
-        conn.close()
 
 
 @contextmanager
 def gunicorn(workers: int = 2) -> Iterator[int]:
     """Serve the project with gunicorn on the benchmark's database; yields the port."""
-    port = _free_port()
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")), "marketplace.wsgi", "-w", str(workers),
-        "-b", f"127.0.0.1:{port}",
-    ]  # fmt: skip
-    with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen(
-            command, cwd=settings.BASE_DIR, env=_server_environment(), stdout=log, stderr=log
-        )
-        try:
-            _wait_until_up(server, port, log)
-            yield port
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-
-def _wait_until_up(server: subprocess.Popen, port: int, log) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is None and http_get(port, f"{SEARCH_PATH}suggest/?q=al", 5) == 200:
-            return
-        if server.poll() is not None:
-            break
-        time.sleep(0.2)
-    log.seek(0)
-    raise RuntimeError(f"gunicorn did not answer:\n{log.read().decode()[-3000:]}")
+    with common.gunicorn(DATABASE, workers=workers) as port:
+        yield port
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
 """Progress lines, percentiles and the per-query breakdown of the search benchmark."""
 
-import math
 import sys
 from collections import defaultdict
 from typing import TYPE_CHECKING
+
+from ..common import percentile, stats
+
+__all__ = ["breakdown", "percentile", "say", "stats"]
 
 if TYPE_CHECKING:
     from .floor import Captured, Floor
@@ -11,16 +14,6 @@ if TYPE_CHECKING:
 
 def say(message: str) -> None:
     print(f"[search] {message}", file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile (`share` in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share / 100 * len(ordered)) - 1)]
-
-
-def stats(prefix: str, values: list[float]) -> dict[str, float]:
-    return {f"{prefix}p{p}_ms": round(percentile(values, p), 1) for p in (50, 95, 99)}
 
 
 def breakdown(captured: "list[Captured]", rotation, results, result: "Floor") -> list[dict]:
