@@ -230,7 +230,7 @@ def task_queue_of_its_own():
     queue = redis.Redis.from_url(url)
     queue.flushdb()
     try:
-        yield {"CELERY_BROKER_URL": url, "EMAIL_URL": "locmemmail://"}
+        yield {"CELERY_BROKER_URL": url}
     finally:
         queue.flushdb()
 
