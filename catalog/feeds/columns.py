@@ -11,14 +11,14 @@ import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
-from catalog.models.listings import Condition, Currency
+from catalog.models.listings import Condition, Currency, SizeClass
 from catalog.part_numbers import normalise_part_number
 from catalog.rules import MAX_PRICE
 
 COLUMNS = (
     "sku", "part_type", "oe_number", "title", "description", "condition", "grade",
     "damage_notes", "price", "currency", "core_charge", "quantity", "warranty_days", "location",
-    "donor_vin", "donor_year", "donor_make", "donor_model", "donor_mileage",
+    "donor_vin", "donor_year", "donor_make", "donor_model", "donor_mileage", "size_class",
 )  # fmt: skip
 
 ALIASES = {
@@ -34,6 +34,7 @@ ALIASES = {
     "price": ("Price", "SalePrice"),
     "core_charge": ("CoreCharge", "Core"),
     "warranty_days": ("Warranty", "WarrantyDays"),
+    "size_class": ("Size", "ShippingSize", "ShippingClass"),
     "grade": ("Grade",),
     "condition": ("Condition",),
     "description": ("Description", "Notes"),
@@ -48,6 +49,18 @@ CONDITION_WORDS = {
         (Condition.RECYCLED, ("recycled", "used")),
         (Condition.REFURBISHED, ("refurbished", "refurb")),
         (Condition.REMANUFACTURED, ("remanufactured", "reman")),
+    )
+    for word in words
+}
+
+# Words for how a part ships; bulky parts (engines, doors) go by freight only.
+SIZE_WORDS = {
+    word: size.value
+    for size, words in (
+        (SizeClass.SMALL, ("small", "s", "parcel")),
+        (SizeClass.MEDIUM, ("medium", "m")),
+        (SizeClass.LARGE, ("large", "l")),
+        (SizeClass.FREIGHT, ("freight", "freightonly", "bulky", "ltl")),
     )
     for word in words
 }
@@ -227,6 +240,9 @@ _CONDITION_REASON = (
 )
 
 
+_SIZE_REASON = "Is not a size class: use small, medium, large or freight."
+
+
 def cell_parsers(
     *, part_types: Mapping, locations: Mapping, default_location_id, default_condition: str
 ) -> dict[str, Callable[[str], object]]:
@@ -254,4 +270,5 @@ def cell_parsers(
         "donor_make": text(100),
         "donor_model": text(150),
         "donor_mileage": integer(None),
+        "size_class": choice(SIZE_WORDS, SizeClass.MEDIUM.value, _SIZE_REASON, key=header_key),
     }

@@ -65,6 +65,7 @@ class FeedRow:
     donor_make: str
     donor_model: str
     donor_mileage: int | None
+    size_class: str
     status: str
 
 
@@ -248,7 +249,7 @@ class _FeedChecker:
     def _listing(self, index: int, values: tuple, part_type: PartTypeRef, part: PartRef | None):
         (sku, _, _, title, description, condition, grade, damage_notes, price, currency,
          core_charge, quantity, warranty_days, location_id, vin, year, make, model,
-         mileage) = values  # fmt: skip
+         mileage, size_class) = values  # fmt: skip
         vehicle_id = None
         if make and model and year:
             vehicle_id = self._reference.vehicles.get((make.lower(), model.lower(), year))
@@ -256,7 +257,8 @@ class _FeedChecker:
             self._lines[index], sku, part_type.id, part.id if part else None,
             title or _title(part_type, year, make, model), description, condition, grade,
             damage_notes, price, currency, core_charge, quantity, warranty_days, location_id,
-            vin, vehicle_id, year, make, model, mileage, _ACTIVE if quantity > 0 else _SOLD_OUT,
+            vin, vehicle_id, year, make, model, mileage, size_class,
+            _ACTIVE if quantity > 0 else _SOLD_OUT,
         )  # fmt: skip
 
     def _further_row(self, index: int, sku: str) -> None:

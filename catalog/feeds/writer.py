@@ -30,7 +30,7 @@ FIELDS = (
     "part_type_id", "part_id", "title", "description", "condition", "grade", "damage_notes",
     "price", "currency", "core_charge", "quantity_on_hand", "warranty_days", "location_id",
     "donor_vin", "donor_vehicle_id", "donor_year", "donor_make", "donor_model", "donor_mileage",
-    "status",
+    "size_class", "status",
 )  # fmt: skip
 _STAGING_DDL = f"""
 CREATE TEMPORARY TABLE {STAGING} (
@@ -41,7 +41,8 @@ CREATE TEMPORARY TABLE {STAGING} (
     quantity_on_hand integer NOT NULL, warranty_days integer NOT NULL, location_id bigint,
     donor_vin varchar(17) NOT NULL, donor_vehicle_id bigint, donor_year smallint,
     donor_make varchar(100) NOT NULL, donor_model varchar(150) NOT NULL, donor_mileage integer,
-    status varchar(10) NOT NULL, numbers_changed boolean NOT NULL DEFAULT FALSE
+    size_class varchar(10) NOT NULL, status varchar(10) NOT NULL,
+    numbers_changed boolean NOT NULL DEFAULT FALSE
 )"""
 _STAGING_NUMBERS_DDL = f"""
 CREATE TEMPORARY TABLE {STAGING_NUMBERS} (

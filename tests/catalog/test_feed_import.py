@@ -480,3 +480,10 @@ def test_a_real_worker_runs_the_job_started_on_commit(dismantler, catalog, setti
             time.sleep(0.1)
 
     assert (job.status, job.created_count) == (FeedImportStatus.DONE, 2)
+
+
+def test_a_feed_marks_bulky_parts_freight_only_and_an_absent_size_is_medium(dismantler, catalog):
+    run_feed(dismantler, "sku,part_type,price,size", "E1,alternator,1850,freight", "E2,starter,9,")
+
+    sizes = dict(Listing.objects.values_list("seller_sku", "size_class"))
+    assert sizes == {"E1": "freight", "E2": "medium"}

@@ -354,3 +354,20 @@ def test_nul_characters_are_refused_where_text_is_kept():
     )
 
     assert reasons(validation) == [(2, "description"), (3, "oe_number")]
+
+
+@pytest.mark.parametrize(
+    ("word", "size"),
+    [("", "medium"), ("small", "small"), ("L", "large"), ("Freight only", "freight"),
+     ("bulky", "freight")],
+)  # fmt: skip
+def test_size_class_accepts_sizes_and_freight_words(word, size):
+    validation = checked("sku,part_type,price,size", f"A1,alternator,10,{word}")
+
+    assert validation.rows[0].size_class == size
+
+
+def test_an_unknown_size_class_rejects_the_row_naming_the_column():
+    validation = checked("sku,part_type,price,shipping_size", "A1,alternator,10,huge")
+
+    assert [problem.column for problem in validation.problems] == ["size_class"]
