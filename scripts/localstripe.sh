@@ -7,7 +7,7 @@ if curl -fsS -o /dev/null -u sk_test_local: "http://127.0.0.1:${port}/v1/custome
   exit 0
 fi
 mkdir -p var/log
-nohup "$binary" --port "$port" --from-scratch >var/log/localstripe.log 2>&1 &
+nohup "$binary" --port "$port" --from-scratch </dev/null >var/log/localstripe.log 2>&1 &
 for _ in $(seq 30); do
   curl -fsS -o /dev/null -u sk_test_local: "http://127.0.0.1:${port}/v1/customers" 2>/dev/null && exit 0
   sleep 0.5
