@@ -10,6 +10,7 @@ from catalog.views import home
 api_v1 = [
     path("", include("marketplace.api.urls")),
     path("", include("catalog.api.urls")),
+    path("", include("certification.api.urls")),
     path("", include("orders.api.urls")),
 ]
 

@@ -160,6 +160,14 @@ class Listing(models.Model):
     location = models.ForeignKey(
         Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="listings"
     )
+    # A remanufacturer's certified range this listing belongs to (see catalog.models.badges).
+    product_line = models.ForeignKey(
+        "catalog.ProductLine",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="listings",
+    )
     donor_vin = models.CharField(max_length=17, blank=True)
     donor_vehicle = models.ForeignKey(
         Vehicle, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,0 +1,1 @@
+"""Admin of warranty plans, policies and claims."""

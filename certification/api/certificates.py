@@ -1,0 +1,3 @@
+"""Certifiers' schemes and certificates, and the public verification of a certificate."""
+
+urlpatterns: list = []

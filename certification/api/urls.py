@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("certification.api.certificates")),
+    path("", include("certification.api.warranty")),
+]

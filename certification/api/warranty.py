@@ -1,0 +1,3 @@
+"""Insurers' warranty plans, holders' policies, and claims."""
+
+urlpatterns: list = []
