@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from catalog.models import (
+    Badge,
     FeedImport,
     FeedRejection,
     Fitment,
@@ -28,10 +29,13 @@ from catalog.models import (
     Part,
     PartType,
     PartTypeGroup,
+    PassportEvent,
+    ProductLine,
     Vehicle,
     VehicleModel,
 )
 from catalog.part_numbers import normalise_part_number
+from catalog.passport import passport_verify
 from catalog.services import Seller, listing_set_status
 from marketplace.errors import DomainError
 
@@ -457,6 +461,55 @@ class ListingSearchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     Written only by the indexing service; deleting a row just drops it until the next index."""
 
     list_display = ["listing_id", "title", "part_type", "condition", "grade", "price", "make"]
-    list_filter = ["condition", "grade", "seller_kind", "certified"]
+    list_filter = ["condition", "grade", "seller_kind", "certified_until"]
     search_fields = ["title", "part_numbers", "=listing__id"]
     raw_id_fields = ["listing"]
+
+
+# The passport: appended by `catalog.passport.passport_append` only.
+
+
+@admin.register(PassportEvent)
+class PassportEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Passport events to look at, never to add, edit or delete: any of those would break the
+    listing's hash chain, which is exactly what the chain exists to show."""
+
+    list_display = ["listing", "sequence", "unit", "kind", "recorded_by", "recorded_at"]
+    list_filter = ["kind"]
+    search_fields = ["=listing__id", "listing__seller_sku", "=hash"]
+    list_select_related = ["listing", "recorded_by"]
+    fields = [
+        "listing", "sequence", "unit", "kind", "details", "recorded_by", "recorded_at",
+        "previous_hash", "hash", "chain",
+    ]  # fmt: skip
+    readonly_fields = ["chain"]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="chain of the listing")
+    def chain(self, event: PassportEvent) -> str:
+        verification = passport_verify(listing=event.listing)
+        return f"{verification.events} events: {verification.reason}"
+
+
+# Certification's side in the catalog: product lines, and badges written by certification only.
+
+
+@admin.register(ProductLine)
+class ProductLineAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation"]
+    search_fields = ["name", "organisation__name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Badge)
+class BadgeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Badges as listings show them; they change only with their certificate (revoke or
+    suspend it in certification), so here they are read-only."""
+
+    list_display = ["certificate_number", "label", "subject", "valid_until", "active"]
+    list_filter = ["subject", "active", "scheme_slug"]
+    search_fields = ["=certificate_number", "label", "certifier_name"]
+    raw_id_fields = ["listing", "product_line", "seller_organisation"]

@@ -15,6 +15,7 @@ from PIL import Image, UnidentifiedImageError
 from catalog import vin as vin_decoder
 from catalog.models import Listing, ListingPartNumber, ListingPhoto, ListingPriceTier, Location
 from catalog.models.listings import LISTING_TRANSITIONS, ListingStatus
+from catalog.passport import passport_record_dismantled, passport_record_listed
 from catalog.rules import ListingTerms, listing_terms_errors, status_for_stock
 from catalog.selectors import vehicle_for
 from catalog.tasks import search_index_soon
@@ -27,7 +28,7 @@ LISTING_FIELDS = frozenset(
     {
         "part_type", "part", "title", "description", "condition", "grade", "damage_notes",
         "price", "currency", "core_charge", "quantity_on_hand", "warranty_days", "size_class",
-        "location",
+        "location", "product_line",
         "donor_vin", "donor_year", "donor_make", "donor_model", "donor_mileage",
     }
 )  # fmt: skip
@@ -103,6 +104,8 @@ def _default_title(listing: Listing) -> str:
 def _prepare(listing: Listing, seller: Seller) -> None:
     if listing.location is not None and not seller.owns(listing.location):
         raise DomainError.for_field("location", "This location is not one of yours.")
+    if listing.product_line is not None and not seller.owns(listing.product_line):
+        raise DomainError.for_field("product_line", "This product line is not one of yours.")
     _fill_part(listing)
     if listing.part_type_id is None:
         raise DomainError.for_field("part_type", "Give a part type or a catalogued part.")
@@ -154,7 +157,12 @@ def listing_create(*, seller: Seller, seller_sku: str, publish: bool = False, **
         **fields,
     )
     _prepare(listing, seller)
-    _save(listing)
+    with transaction.atomic():
+        _save(listing)
+        # The passport starts with the listing: its donor, then its first publication.
+        passport_record_dismantled(listing=listing)
+        if publish:
+            passport_record_listed(listing=listing)
     return listing
 
 
@@ -188,6 +196,8 @@ def listing_set_status(*, listing: Listing, seller: Seller, to_status: str) -> L
         locked.search_dirty = True
         locked.save(update_fields=["status", "search_dirty", "updated_at"])
         search_index_soon()
+        if to_status == ListingStatus.ACTIVE:
+            passport_record_listed(listing=locked)  # the first publication only
     return locked
 
 

@@ -142,7 +142,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "marketplace.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"auth": env.str("AUTH_THROTTLE_RATE", default="30/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env.str("AUTH_THROTTLE_RATE", default="30/min"),
+        # Public lookups anyone may make (certificate verification): per client address.
+        "anon": env.str("ANON_THROTTLE_RATE", default="60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Parts marketplace API",
@@ -163,6 +167,10 @@ SPECTACULAR_SETTINGS = {
         "ChannelEnum": "orders.models.choices.Channel",
         "DeliveryKindEnum": "orders.models.choices.DeliveryKind",
         "PayoutStatusEnum": "orders.models.choices.PayoutStatus",
+        "CertificateStatusEnum": "certification.models.schemes.CertificateStatus",
+        "BadgeSubjectEnum": "catalog.models.badges.BadgeSubject",
+        "ClaimStatusEnum": "certification.models.warranty.ClaimStatus",
+        "ClaimPayoutStatusEnum": "certification.models.warranty.ClaimPayoutStatus",
     },
 }
 
@@ -194,6 +202,11 @@ CELERY_BEAT_SCHEDULE = {
     "orders-sweep": {
         "task": "orders.tasks.orders_sweep_task",
         "schedule": env.float("ORDERS_SWEEP_INTERVAL_SECONDS", default=60.0),
+    },
+    # Validity follows the date; this only records certificates past it as expired.
+    "certificates-expire": {
+        "task": "certification.tasks.certificates_expire_task",
+        "schedule": crontab(minute=10, hour=0),
     },
 }
 

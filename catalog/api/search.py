@@ -1,6 +1,7 @@
 """`GET /api/v1/search/`: the marketplace search, by vehicle, part number, text and filters."""
 
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -151,6 +152,14 @@ class HitSerializer(serializers.Serializer):
     distance_km = serializers.FloatField(allow_null=True)
     interchange_match = serializers.BooleanField()
     photo = serializers.SerializerMethodField()
+    certified = serializers.SerializerMethodField(
+        help_text="Covered today by an active certificate (the listing's, its product line's "
+        "or its seller's)."
+    )
+    certified_until = serializers.DateField(allow_null=True)
+
+    def get_certified(self, hit) -> bool:
+        return hit.certified_on(timezone.localdate())
 
     def get_photo(self, hit) -> str | None:
         """The first photo's URL, from the storage name the index keeps."""

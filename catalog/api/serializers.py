@@ -1,7 +1,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from catalog.badges import badges_of
 from catalog.models import (
+    Badge,
     Condition,
     Currency,
     Fitment,
@@ -14,12 +16,14 @@ from catalog.models import (
     Make,
     Part,
     PartType,
+    ProductLine,
     SizeClass,
     Vehicle,
     VehicleModel,
 )
 from catalog.rules import MAX_PRICE
 from catalog.selectors import locations_of
+from marketplace.selectors import organisation_ids_for
 
 
 class MakeSerializer(serializers.ModelSerializer):
@@ -176,6 +180,24 @@ class PriceTiersInputSerializer(serializers.Serializer):
     tiers = PriceTierSerializer(many=True, max_length=10)
 
 
+class BadgeSerializer(serializers.ModelSerializer):
+    scheme = serializers.CharField(source="scheme_slug")
+    certifier = serializers.CharField(source="certifier_name")
+
+    class Meta:
+        model = Badge
+        fields = ["label", "summary", "scheme", "certificate_number", "certifier", "valid_until"]
+
+
+class ListingListSerializer(serializers.ListSerializer):
+    """Reads the badges of a whole page of listings in one query, not one per listing."""
+
+    def to_representation(self, data):
+        listings = list(data.all() if hasattr(data, "all") else data)
+        self.child.badges_by_listing = badges_of(listings)
+        return super().to_representation(listings)
+
+
 class ListingSerializer(serializers.ModelSerializer):
     seller = SellerSerializer(source="*")
     part_type = PartTypeSerializer()
@@ -185,15 +207,31 @@ class ListingSerializer(serializers.ModelSerializer):
     donor = DonorSerializer(source="*")
     photos = ListingPhotoSerializer(many=True)
     price_tiers = PriceTierSerializer(many=True, help_text="Unit prices for business buyers")
+    product_line_id = serializers.IntegerField(allow_null=True, read_only=True)
+    badges = serializers.SerializerMethodField(
+        help_text="Active, unexpired certificates covering the listing, its product line or "
+        "its seller."
+    )
 
     class Meta:
         model = Listing
+        list_serializer_class = ListingListSerializer
         fields = [
             "id", "seller", "seller_sku", "title", "description", "part_type", "part_id",
             "part_numbers", "condition", "grade", "damage_notes", "price", "currency",
             "core_charge", "price_tiers", "quantity_on_hand", "warranty_days", "size_class",
-            "location", "donor", "photos", "status", "created_at", "updated_at",
+            "location", "donor", "photos", "product_line_id", "badges", "status", "created_at",
+            "updated_at",
         ]  # fmt: skip
+
+    badges_by_listing: dict[int, list[Badge]] | None = None
+
+    @extend_schema_field(BadgeSerializer(many=True))
+    def get_badges(self, listing: Listing) -> list[dict]:
+        found = self.badges_by_listing
+        if found is None or listing.pk not in found:  # one listing shown on its own
+            found = badges_of([listing])
+        return BadgeSerializer(found.get(listing.pk, []), many=True).data
 
 
 class ListingInputSerializer(serializers.Serializer):
@@ -233,12 +271,21 @@ class ListingInputSerializer(serializers.Serializer):
     donor_mileage = serializers.IntegerField(
         min_value=0, max_value=5_000_000, required=False, allow_null=True
     )
+    product_line = serializers.PrimaryKeyRelatedField(
+        queryset=ProductLine.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text="One of your remanufacturer's product lines; its certificates cover the listing.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
             self.fields["location"].queryset = locations_of(request.user)
+            self.fields["product_line"].queryset = ProductLine.objects.filter(
+                organisation_id__in=organisation_ids_for(request.user)
+            )
 
 
 class ListingCreateInputSerializer(ListingInputSerializer):

@@ -40,4 +40,5 @@ urlpatterns = [
     path("locations/", views.LocationListApi.as_view(), name="location-list"),
     path("locations/<int:pk>/", views.LocationDetailApi.as_view(), name="location"),
     path("", include("catalog.api.feeds")),
+    path("", include("catalog.api.passport")),
 ]

@@ -40,7 +40,9 @@ class ListingSearch(models.Model):
     latitude = models.FloatField(null=True)
     longitude = models.FloatField(null=True)
     pickup_available = models.BooleanField()
-    certified = models.BooleanField(default=False)
+    # The last day an active badge covers the listing: certified while it is today or later,
+    # so an expiry needs no re-indexing (see catalog.models.badges).
+    certified_until = models.DateField(null=True)
     created_at = models.DateTimeField()
     # What a result card shows, so a page of hits needs no join.
     title = models.CharField(max_length=200)
@@ -63,9 +65,10 @@ class ListingSearch(models.Model):
             # Combined with the GIN indexes (BitmapAnd) when a filter narrows a frequent word.
             models.Index(fields=["condition"], name="listing_search_condition"),
             models.Index(fields=["seller_kind"], name="listing_search_seller_kind"),
+            # Certified listings are few: the filter walks this small index.
             models.Index(
-                fields=["listing"],
-                condition=models.Q(certified=True),
+                fields=["certified_until"],
+                condition=models.Q(certified_until__isnull=False),
                 name="listing_search_certified",
             ),
         ]

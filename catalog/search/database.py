@@ -35,6 +35,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
+from django.utils import timezone
 
 from catalog.models import ListingSearch
 from catalog.part_numbers import normalise_part_number
@@ -192,7 +193,7 @@ def _filters(request: SearchRequest) -> Q:
     }
     filters = Q(**given)
     if request.certified_only:
-        filters &= Q(certified=True)
+        filters &= _certified()
     if request.pickup_only:
         filters &= Q(pickup_available=True)
     if request.vehicle is not None:
@@ -200,10 +201,20 @@ def _filters(request: SearchRequest) -> Q:
     return filters
 
 
+def _certified() -> Q:
+    """Covered by an active badge today: by date, so an expiry needs no re-indexing."""
+    return Q(certified_until__gte=timezone.localdate())
+
+
+def _with_certified(rows: QuerySet) -> QuerySet:
+    """The `certified` facet column: true or false, never NULL (a NULL would go uncounted)."""
+    return rows.annotate(certified=Case(When(_certified(), then=Value(True)), default=Value(False)))
+
+
 def _matching(
     request: SearchRequest, interchange_groups: tuple[str, ...], *, bounded: bool = True
 ) -> QuerySet:
-    rows = ListingSearch.objects.filter(_filters(request))
+    rows = _with_certified(ListingSearch.objects.filter(_filters(request)))
     text = request.text.strip()
     if text:
         match = _text_match(text, normalise_part_number(text))
@@ -447,6 +458,7 @@ def _hit(row: ListingSearch, number: str, interchange_groups: tuple[str, ...]) -
         interchange_match=row.interchange_group in interchange_groups and not own_number,
         photo=row.photo,
         created_at=row.created_at,
+        certified_until=row.certified_until,
     )
 
 

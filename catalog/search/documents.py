@@ -6,7 +6,7 @@ table, Elasticsearch as a JSON document. Built from a listing loaded with
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from catalog.models import Listing, ListingStatus
@@ -50,6 +50,8 @@ class SearchDocument:
     pickup_available: bool
     photo: str
     created_at: datetime
+    # The last day an active badge covers the listing (from `catalog.badges`), or None.
+    certified_until: date | None = None
 
     @property
     def price_with_core(self) -> Decimal:
@@ -79,7 +81,9 @@ def _fitments(listing: Listing) -> tuple[Fitment, ...]:
     return tuple(sorted(found, key=lambda f: (f.make_id, f.model_id, f.year)))
 
 
-def search_document(listing: Listing) -> SearchDocument:
+def search_document(listing: Listing, *, certified_until: date | None = None) -> SearchDocument:
+    """The document of a listing; `certified_until` comes from its badges, which the caller
+    reads for a whole batch at once."""
     organisation = listing.seller_organisation
     location = listing.location
     photos = list(listing.photos.all())
@@ -108,4 +112,5 @@ def search_document(listing: Listing) -> SearchDocument:
         pickup_available=bool(location and location.pickup_available),
         photo=photos[0].image.name if photos else "",
         created_at=listing.created_at,
+        certified_until=certified_until,
     )

@@ -64,6 +64,7 @@ def search_row(doc: SearchDocument) -> ListingSearch:
         latitude=doc.latitude,
         longitude=doc.longitude,
         pickup_available=doc.pickup_available,
+        certified_until=doc.certified_until,
         created_at=doc.created_at,
         title=doc.title,
         part_type_name=doc.part_type_name,
@@ -87,10 +88,17 @@ def _version(listing: Listing) -> int:
 
 def search_rows_write(listing_ids: Iterable[int]) -> IndexedBatch:
     """Bring the search rows of these listings in line with the listings."""
+    # Imported here: catalog.badges starts indexing through catalog.tasks, which imports this.
+    from catalog.badges import certified_until_for
+
     listing_ids = set(listing_ids)
     listings = list(listings_for_search(listing_ids))
     searchable = [listing for listing in listings if is_searchable(listing)]
-    docs = tuple(search_document(listing) for listing in searchable)
+    certified = certified_until_for(searchable)  # one query for the batch
+    docs = tuple(
+        search_document(listing, certified_until=certified.get(listing.id))
+        for listing in searchable
+    )
     gone = tuple(sorted(listing_ids - {doc.listing_id for doc in docs}))
     ListingSearch.objects.bulk_create(
         [search_row(doc) for doc in docs],

@@ -5,7 +5,7 @@ share one vocabulary and the request can be tested on its own.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -91,6 +91,11 @@ class Hit:
     photo: str = ""
     badges: tuple[str, ...] = ()
     created_at: datetime | None = None
+    # The last day an active badge covers the listing; certified while today or later.
+    certified_until: date | None = None
+
+    def certified_on(self, day: date) -> bool:
+        return self.certified_until is not None and self.certified_until >= day
 
 
 @dataclass(frozen=True)

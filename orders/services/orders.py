@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.models import PassportEventKind
+from catalog.passport import passport_append
 from marketplace.errors import Conflict, DomainError, check_transition
 from orders import channels
 from orders.models import (
@@ -32,6 +34,24 @@ S = OrderStatus
 
 def _lines(order: Order) -> list[OrderLine]:
     return list(OrderLine.objects.filter(order=order).order_by("listing_id"))
+
+
+def _passport_record_sale(order: Order, lines: list[OrderLine], listings: dict) -> None:
+    """A `sold` event in each listing's passport: what was sold and how, never who bought."""
+    for line in lines:
+        listing = listings[line.listing_id]
+        passport_append(
+            listing=listing,
+            kind=PassportEventKind.SOLD,
+            details={
+                "order": order.pk,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "currency": order.currency,
+                "channel": order.channel,
+            },
+            recorded_by=listing.seller_organisation,
+        )
 
 
 def _fulfilment_may_start(order: Order) -> None:
@@ -71,6 +91,7 @@ def order_accept(*, order: Order, actor) -> Order:
         requested = {line.listing_id: line.quantity for line in lines}
         stock.check_available(requested, listings, held_by_others)
         stock.take_stock(lines)
+        _passport_record_sale(locked, lines, listings)
         move(locked, S.ACCEPTED, actor=actor)
         if locked.payment_method == PaymentMethod.INVOICE:
             terms = InvoiceTerms.objects.get(organisation_id=locked.buyer_organisation_id)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from catalog.models import (
+    Badge,
     FeedImport,
     FeedImportStatus,
     FeedRejection,
@@ -27,8 +28,12 @@ from catalog.models import (
     ListingStatus,
     Location,
     Part,
+    PassportEvent,
+    PassportEventKind,
+    ProductLine,
     Vehicle,
 )
+from catalog.passport import passport_append
 from catalog.search.indexing import search_rows_write
 from tests.catalog.factories import (
     FitmentFactory,
@@ -43,7 +48,10 @@ from tests.marketplace.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 # Feed imports and their rejections are records the import service writes: view and delete only.
-READ_ONLY_MODELS = {FeedImport, FeedRejection, ListingSearch, Listing, ListingPriceTier}
+# Passport events are appended by their service alone: view only, as any change breaks the chain.
+READ_ONLY_MODELS = {
+    FeedImport, FeedRejection, ListingSearch, Listing, ListingPriceTier, PassportEvent, Badge,
+}  # fmt: skip
 
 
 class InterchangeGroupFactory(factory.django.DjangoModelFactory):
@@ -110,6 +118,18 @@ def catalog_rows(db) -> dict[type, object]:
         FeedRejection.objects.create(
             feed_import=feed, line=2, column="price", reason="Not a price"
         ),
+        passport_append(listing=listing, kind=PassportEventKind.LISTED, details={"sku": "A-1"}),
+        ProductLine.objects.create(organisation=location.organisation, name="Gold alternators"),
+        Badge.objects.create(
+            certificate_number="GOLD-ABCDEFGHJKMN",
+            scheme_slug="gold",
+            label="Gold",
+            certifier_name="Certifier",
+            subject="listing",
+            listing=listing,
+            valid_from="2025-01-01",
+            valid_until="2030-01-01",
+        ),  # fmt: skip
     ]
     search_rows_write([listing.id])
     rows.append(ListingSearch.objects.get(listing=listing))

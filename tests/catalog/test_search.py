@@ -450,3 +450,89 @@ def test_estimated_counts_scale_the_sample_up():
 
     assert (counts.total, counts.exact) == (10_600, False)
     assert [(f.value, f.count) for f in counts.facets["condition"]] == [("recycled", 10_000)]
+
+
+# Certified: badges written by certification, counted by date (see catalog.badges)
+
+
+def _certify(subject, kind: str = "listing"):
+    from certification.services.certificates import certificate_issue
+    from tests.certification.factories import SchemeFactory, certifier_member
+
+    scheme = SchemeFactory(subject=kind)
+    inspector = certifier_member(scheme.certifier)
+    certificate = certificate_issue(scheme=scheme, actor=inspector, subject=subject)
+    return certificate, inspector
+
+
+def _certified_ids(api_client) -> set[int]:
+    return ids(api_client.get(SEARCH, {"q": "alternator", "certified": "true"}))
+
+
+def test_an_issued_certificate_makes_its_listing_certified_once_indexed(api_client, catalog):
+    _certify(catalog["honda"])
+    search_index_dirty()
+
+    result = api_client.get(SEARCH, {"q": "alternator"}).json()
+
+    assert _certified_ids(api_client) == {catalog["honda"].id}
+    assert {f["value"]: f["count"] for f in result["facets"]["certified"]} == {
+        "true": 1,
+        "false": 2,
+    }
+    card = next(hit for hit in result["hits"] if hit["listing_id"] == catalog["honda"].id)
+    assert card["certified"] is True and card["certified_until"]
+
+
+@pytest.mark.parametrize("action", ["suspend", "revoke"])
+def test_a_suspended_or_revoked_certificate_stops_counting_on_the_next_index(
+    api_client, catalog, action
+):
+    from certification.services import certificates
+
+    certificate, inspector = _certify(catalog["honda"])
+    search_index_dirty()
+    change = getattr(certificates, f"certificate_{action}")
+
+    change(certificate=certificate, actor=inspector, reason="Failed the audit")
+    indexed = search_index_dirty()
+
+    assert indexed == 1  # the dirty flag carried the change
+    assert _certified_ids(api_client) == set()
+
+
+def test_an_expired_badge_stops_counting_by_date_with_no_job_run(api_client, catalog):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from catalog.models import Badge
+
+    _certify(catalog["honda"])
+    search_index_dirty()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    # The search row as the indexer wrote it, its last day passed: nothing is re-indexed.
+    ListingSearch.objects.filter(listing=catalog["honda"]).update(certified_until=yesterday)
+    Badge.objects.update(valid_from=yesterday - timedelta(days=30), valid_until=yesterday)
+
+    result = api_client.get(SEARCH, {"q": "alternator"}).json()
+
+    assert _certified_ids(api_client) == set()
+    assert {f["value"]: f["count"] for f in result["facets"]["certified"]} == {"false": 3}
+    assert all(hit["certified"] is False for hit in result["hits"])
+
+
+def test_seller_and_product_line_certificates_cover_their_listings(api_client, catalog):
+    from tests.certification.factories import ProductLineFactory
+
+    reman = catalog["reman"]
+    line = ProductLineFactory(organisation=reman.seller_organisation)
+    reman.product_line = line
+    reman.save()
+    _certify(line, kind="product_line")
+    _certify(catalog["toyota"].seller_organisation, kind="seller")  # North Yard: honda, toyota
+
+    search_index_dirty()
+
+    expected = {catalog[name].id for name in ("reman", "honda", "toyota")}
+    assert _certified_ids(api_client) == expected

@@ -8,7 +8,7 @@ where it does not.
 
 import json
 import math
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import uuid4
 
@@ -173,7 +173,7 @@ def test_mapping_types_numbers_dates_and_flags():
         assert properties[name] == {"type": "integer"}
     assert properties["created_at"] == {"type": "date"}
     assert properties["pickup_available"] == {"type": "boolean"}
-    assert properties["certified"] == {"type": "boolean"}
+    assert properties["certified_until"] == {"type": "date"}
 
 
 def test_mapping_keeps_display_only_fields_out_of_the_index():
@@ -288,8 +288,10 @@ def test_document_body_leaves_out_an_empty_interchange_group():
     assert document_body(_document())["interchange_group"] == "601-51234"
 
 
-def test_document_body_marks_listings_uncertified_until_certification_writes_badges():
-    assert document_body(_document())["certified"] is False
+def test_document_body_carries_the_last_certified_day_as_a_date_or_null():
+    assert document_body(_document())["certified_until"] is None
+    certified = _document(certified_until=date(2031, 5, 31))
+    assert document_body(certified)["certified_until"] == "2031-05-31"
 
 
 def test_document_body_keeps_what_a_result_card_shows():
@@ -386,7 +388,10 @@ def test_search_body_ignores_interchange_groups_without_text():
             SearchRequest(seller_kind=SellerKind.INDIVIDUAL),
             {"term": {"seller_kind": "individual"}},
         ),
-        (SearchRequest(certified_only=True), {"term": {"certified": True}}),
+        (
+            SearchRequest(certified_only=True),
+            {"range": {"certified_until": {"gte": "now/d"}}},
+        ),
         (SearchRequest(warranty_days_min=90), {"range": {"warranty_days": {"gte": 90}}}),
         (SearchRequest(pickup_only=True), {"term": {"pickup_available": True}}),
         (
@@ -546,8 +551,14 @@ def test_search_body_counts_keyword_facets_over_the_filtered_set():
         "part_type": "part_type",
         "make": "fitment_make",
         "seller_kind": "seller_kind",
-        "certified": "certified",
     }
+
+
+def test_search_body_counts_certified_by_date_in_two_keyed_filters():
+    facet = search_body(SearchRequest())["aggs"]["certified"]["filters"]["filters"]
+
+    today_or_later = {"range": {"certified_until": {"gte": "now/d"}}}
+    assert facet == {"true": today_or_later, "false": {"bool": {"must_not": [today_or_later]}}}
 
 
 def test_search_body_leaves_ungraded_listings_out_of_the_grade_facet():
@@ -620,7 +631,7 @@ def _response(hits: list[dict], total: int = 3) -> dict:
                 "buckets": [{"key": "Honda", "doc_count": 3}, {"key": "Acura", "doc_count": 1}]
             },
             "seller_kind": {"buckets": [{"key": "business", "doc_count": 3}]},
-            "certified": {"buckets": [{"key": 0, "key_as_string": "false", "doc_count": 3}]},
+            "certified": {"buckets": {"true": {"doc_count": 0}, "false": {"doc_count": 3}}},
             "price_band": {
                 "buckets": [
                     {"key": "0-50", "from": 0.0, "to": 50.0, "doc_count": 0},

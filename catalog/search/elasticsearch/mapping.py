@@ -80,7 +80,8 @@ def _mapped_fields() -> dict[str, dsl.Field]:
         "created_at": dsl.Date(),
         "location": dsl.GeoPoint(),
         "pickup_available": dsl.Boolean(),
-        "certified": dsl.Boolean(),
+        # The last day an active badge covers the listing: searches compare it with today.
+        "certified_until": dsl.Date(),
         # Shown on the result card only: kept in _source, neither indexed nor aggregated.
         **{name: dsl.Keyword(index=False, doc_values=False) for name in ("seller_name", "photo")},
     }
@@ -141,7 +142,7 @@ def document_body(doc: SearchDocument) -> dict[str, Any]:
         "fitment_names": sorted({f"{f.make} {f.model}" for f in doc.fitments}),
         "location": {"lat": doc.latitude, "lon": doc.longitude} if has_location else None,
         "pickup_available": doc.pickup_available,
-        "certified": False,  # certification writes badges to catalog later; none are read yet
+        "certified_until": doc.certified_until.isoformat() if doc.certified_until else None,
         "photo": doc.photo,
         "created_at": doc.created_at.isoformat(),
     }

@@ -38,6 +38,7 @@ DISPLAY_FIELDS = (
     "photo",
     "created_at",
     "location",
+    "certified_until",
 )
 # facet name -> (field, terms aggregation options)
 TERMS_FACETS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -46,8 +47,10 @@ TERMS_FACETS: dict[str, tuple[str, dict[str, Any]]] = {
     "part_type": ("part_type", {"size": 50}),
     "make": ("fitment_make", {"size": 50}),
     "seller_kind": ("seller_kind", {"size": 5}),
-    "certified": ("certified", {"size": 2}),
 }
+# Certified is a date compared with today, not a stored flag: its facet is two filters,
+# keyed "true" and "false" as the database backend reports it.
+CERTIFIED_FACET = "certified"
 PRICE_FACET = "price_band"
 INTERCHANGE_QUERY = "interchange"
 PART_NUMBER_QUERY = "part_number"  # the exact match; near spellings add a suffix
@@ -116,8 +119,18 @@ def _category_filters(request: SearchRequest) -> list[dsl.Query]:
     if request.seller_kind:
         filters.append(dsl.Q("term", seller_kind=str(request.seller_kind)))
     if request.certified_only:
-        filters.append(dsl.Q("term", certified=True))
+        filters.append(certified_filter())
     return filters
+
+
+def certified_filter() -> dsl.Query:
+    """Covered by an active badge today; `now/d` rounds to the day, so the query is cached."""
+    return dsl.Q("range", certified_until={"gte": "now/d"})
+
+
+def _certified_facet() -> dict[str, Any]:
+    certified = certified_filter()
+    return {"true": certified, "false": dsl.Q("bool", must_not=[certified])}
 
 
 def _range_filters(request: SearchRequest) -> list[dsl.Query]:
@@ -199,6 +212,7 @@ def search_body(request: SearchRequest, interchange_groups: tuple[str, ...] = ()
     search = search[request.offset : request.offset + request.page_size]
     for name, (field, options) in TERMS_FACETS.items():
         search.aggs.bucket(name, "terms", field=field, **options)
+    search.aggs.bucket(CERTIFIED_FACET, "filters", filters=_certified_facet())
     search.aggs.bucket(PRICE_FACET, "range", field="price", ranges=_price_ranges())
     return search.extra(track_total_hits=True).to_dict()
 

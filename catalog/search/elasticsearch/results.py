@@ -2,11 +2,12 @@
 
 import math
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from catalog.search.elasticsearch.queries import (
+    CERTIFIED_FACET,
     INTERCHANGE_QUERY,
     PART_NUMBER_QUERY,
     PRICE_FACET,
@@ -51,6 +52,7 @@ def _is_interchange_match(matched_queries: Iterable[str]) -> bool:
 def _hit(request: SearchRequest, raw_hit: dict[str, Any]) -> Hit:
     source = raw_hit["_source"]
     created_at = source.get("created_at")
+    certified_until = source.get("certified_until")
     return Hit(
         listing_id=int(source["listing_id"]),
         title=source["title"],
@@ -69,6 +71,7 @@ def _hit(request: SearchRequest, raw_hit: dict[str, Any]) -> Hit:
         interchange_match=_is_interchange_match(raw_hit.get("matched_queries") or ()),
         photo=source.get("photo") or "",
         created_at=datetime.fromisoformat(created_at) if created_at else None,
+        certified_until=date.fromisoformat(certified_until) if certified_until else None,
     )
 
 
@@ -80,9 +83,16 @@ def price_band_label(band: str) -> str:
 
 
 def _term_value(bucket: dict[str, Any]) -> FacetValue:
-    # Booleans (`certified`) come back as 0/1 with the readable form in `key_as_string`.
+    # Booleans come back as 0/1 with the readable form in `key_as_string`.
     value = str(bucket.get("key_as_string", bucket["key"]))
     return FacetValue(value=value, label=value, count=bucket["doc_count"])
+
+
+def _certified_values(aggregation: dict[str, Any]) -> tuple[FacetValue, ...]:
+    """The keyed `filters` buckets ("true", "false"), the larger first, empty ones dropped."""
+    counts = {key: bucket["doc_count"] for key, bucket in aggregation.get("buckets", {}).items()}
+    ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    return tuple(FacetValue(value=key, label=key, count=n) for key, n in ordered if n)
 
 
 def _facets(aggregations: dict[str, Any]) -> dict[str, tuple[FacetValue, ...]]:
@@ -90,6 +100,7 @@ def _facets(aggregations: dict[str, Any]) -> dict[str, tuple[FacetValue, ...]]:
         name: tuple(_term_value(b) for b in aggregations.get(name, {}).get("buckets", []))
         for name in TERMS_FACETS
     }
+    facets[CERTIFIED_FACET] = _certified_values(aggregations.get(CERTIFIED_FACET, {}))
     bands = aggregations.get(PRICE_FACET, {}).get("buckets", [])
     facets[PRICE_FACET] = tuple(
         FacetValue(value=b["key"], label=price_band_label(b["key"]), count=b["doc_count"])

@@ -34,7 +34,7 @@ SEARCH_COLUMNS = (
     "listing_id", "document", "part_numbers", "fitment", "interchange_group", "make",
     "part_type", "part_type_group", "condition", "grade", "grade_rank", "seller_kind", "price",
     "price_with_core", "core_charge", "price_band", "currency", "warranty_days", "donor_mileage",
-    "latitude", "longitude", "pickup_available", "certified", "created_at", "title",
+    "latitude", "longitude", "pickup_available", "certified_until", "created_at", "title",
     "part_type_name", "seller_name", "photo",
 )  # fmt: skip
 PART_NUMBER_COLUMNS = ("listing_id", "number", "normalised")

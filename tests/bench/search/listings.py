@@ -323,7 +323,7 @@ class ListingFactory:
             d.condition, d.grade, GRADE_RANK[d.grade], d.seller.kind, d.price, d.price + d.core,
             d.core, price_band(d.price), "USD", d.warranty, d.mileage,
             location.latitude if location else None, location.longitude if location else None,
-            bool(location and location.pickup), False, d.created, d.title, d.part_type.name,
+            bool(location and location.pickup), None, d.created, d.title, d.part_type.name,
             d.seller.name, photo_name(d.id, 0) if d.photos else "",
         )  # fmt: skip
 
