@@ -14,6 +14,7 @@ from certification.models.warranty import (
     ClaimPayout,
     ClaimPayoutStatus,
     ClaimStatus,
+    IncludedWarranty,
     PremiumRate,
     WarrantyPlan,
     WarrantyPolicy,
@@ -22,6 +23,6 @@ from certification.models.warranty import (
 __all__ = [
     "CERTIFICATE_TRANSITIONS", "CLAIM_TRANSITIONS", "Certificate", "CertificateEvent",
     "CertificateStatus", "Claim", "ClaimDocument", "ClaimEvent", "ClaimPayout",
-    "ClaimPayoutStatus", "ClaimStatus", "EvidenceDocument", "PremiumRate", "Scheme",
-    "WarrantyPlan", "WarrantyPolicy",
+    "ClaimPayoutStatus", "ClaimStatus", "EvidenceDocument", "IncludedWarranty", "PremiumRate",
+    "Scheme", "WarrantyPlan", "WarrantyPolicy",
 ]  # fmt: skip

@@ -255,3 +255,17 @@ class ClaimPayout(models.Model):
 
     def __str__(self) -> str:
         return f"Payout for claim {self.claim_id}: {self.amount} {self.currency}"
+
+
+class IncludedWarranty(models.Model):
+    """A seller's choice to include a plan's cover in a listing's price: the buyer gets the
+    policy at no extra cost and the premium comes out of the seller's net."""
+
+    listing = models.OneToOneField(
+        Listing, on_delete=models.CASCADE, related_name="included_warranty"
+    )
+    plan = models.ForeignKey(WarrantyPlan, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.plan} included with listing {self.listing_id}"
