@@ -36,6 +36,9 @@ class LineTerms:
     core_charge: Money
     quantity: int
     size_class: str
+    # Warranty cover sold with the line: the premium of one unit, and who pays it.
+    warranty_premium: Money | None = None
+    warranty_included: bool = False
 
     @property
     def merchandise(self) -> Money:
@@ -44,6 +47,12 @@ class LineTerms:
     @property
     def core_charges(self) -> Money:
         return self.core_charge * self.quantity
+
+    @property
+    def warranty(self) -> Money:
+        if self.warranty_premium is None:
+            return Money.zero(self.unit_price.currency)
+        return self.warranty_premium * self.quantity
 
 
 @dataclass(frozen=True)
@@ -85,9 +94,11 @@ def delivery_cost(terms: DeliveryTerms, lines: Sequence[LineTerms], currency: st
 
 @dataclass(frozen=True)
 class OrderTotals:
-    """What one seller's order costs the buyer and how it divides between platform and seller.
+    """What one seller's order costs the buyer and how it divides between platform, insurer and
+    seller, to the cent:
 
-    gross = merchandise + core charges + delivery = commission + seller net, to the cent.
+    gross = merchandise + core charges + delivery + the buyer's warranty premiums
+          = commission + seller net + the buyer's and the seller's warranty premiums.
     """
 
     merchandise: Money
@@ -96,10 +107,12 @@ class OrderTotals:
     commission_rate: Decimal
     commission: Money
     seller_net: Money
+    warranty_buyer: Money
+    warranty_seller: Money
 
     @property
     def gross(self) -> Money:
-        return self.merchandise + self.core_charges + self.delivery
+        return self.merchandise + self.core_charges + self.delivery + self.warranty_buyer
 
 
 def commission_on(merchandise: Money, rate: Decimal) -> Money:
@@ -110,19 +123,33 @@ def commission_on(merchandise: Money, rate: Decimal) -> Money:
     )
 
 
+class SellerNetNegative(ValueError):
+    """The premiums a seller included cost more than the order leaves it."""
+
+
 def order_totals(
     lines: Sequence[LineTerms], *, delivery: Money, commission_rate: Decimal
 ) -> OrderTotals:
+    """Raises SellerNetNegative when included warranty premiums exceed the seller's net."""
     currency = delivery.currency
     merchandise = money_sum((line.merchandise for line in lines), currency)
     core_charges = money_sum((line.core_charges for line in lines), currency)
+    buyer = money_sum((t.warranty for t in lines if not t.warranty_included), currency)
+    seller = money_sum((t.warranty for t in lines if t.warranty_included), currency)
     commission = commission_on(merchandise, commission_rate)
-    gross = merchandise + core_charges + delivery
+    gross = merchandise + core_charges + delivery + buyer
+    seller_net = gross - commission - buyer - seller
+    if seller_net.amount < 0:
+        raise SellerNetNegative(
+            f"The included warranty premiums ({seller}) exceed the seller's net."
+        )
     return OrderTotals(
         merchandise=merchandise,
         core_charges=core_charges,
         delivery=delivery,
         commission_rate=commission_rate,
         commission=commission,
-        seller_net=gross - commission,
+        seller_net=seller_net,
+        warranty_buyer=buyer,
+        warranty_seller=seller,
     )

@@ -16,6 +16,19 @@ def order_notify_soon(order, event: str) -> None:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def refund_send_task(refund_id: int) -> None:
+    """Send a recorded card refund to Stripe (its idempotency key makes a repeat harmless)."""
+    from orders.models import Refund
+    from orders.services.payments import refund_send
+
+    refund_send(refund=Refund.objects.select_related("payment").get(pk=refund_id))
+
+
+def refund_send_soon(refund) -> None:
+    refund_send_task.delay_on_commit(refund.pk)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def payouts_create_task() -> int:
     """Weekly: gather last week's payable seller nets into payouts. Running it twice adds
     nothing (an order joins one payout)."""

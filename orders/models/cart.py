@@ -41,6 +41,14 @@ class CartLine(models.Model):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines", db_index=False)
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="+")
     quantity = models.PositiveIntegerField()
+    # The warranty plan the buyer chose to buy with this part, if any.
+    warranty_plan = models.ForeignKey(
+        "certification.WarrantyPlan",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

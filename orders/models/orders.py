@@ -50,7 +50,8 @@ class Checkout(models.Model):
 class Order(models.Model):
     """One seller's part of a checkout. Prices and totals are frozen when it is placed.
 
-    gross (`total`) = merchandise + core charges + delivery = commission + seller net.
+    gross (`total`) = merchandise + core charges + delivery + the buyer's warranty premiums
+                    = commission + seller net + all warranty premiums (the insurer's).
     """
 
     checkout = models.ForeignKey(Checkout, on_delete=models.PROTECT, related_name="orders")
@@ -74,6 +75,10 @@ class Order(models.Model):
     merchandise = models.DecimalField(**MONEY)
     core_charges = models.DecimalField(**MONEY)
     delivery_cost = models.DecimalField(**MONEY)
+    # Warranty premiums pass to the insurer: the buyer's are in the total, the ones the seller
+    # included come out of its net.
+    warranty_premiums_buyer = models.DecimalField(**MONEY, default=0)
+    warranty_premiums_seller = models.DecimalField(**MONEY, default=0)
     total = models.DecimalField(**MONEY)
     commission_rate = models.DecimalField(max_digits=5, decimal_places=4)
     commission = models.DecimalField(**MONEY)
@@ -119,16 +124,27 @@ class Order(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(merchandise__gte=0, core_charges__gte=0, delivery_cost__gte=0)
-                & Q(commission__gte=0, seller_net__gte=0),
+                & Q(commission__gte=0, seller_net__gte=0)
+                & Q(warranty_premiums_buyer__gte=0, warranty_premiums_seller__gte=0),
                 name="order_amounts_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(total=F("merchandise") + F("core_charges") + F("delivery_cost")),
+                condition=Q(
+                    total=F("merchandise")
+                    + F("core_charges")
+                    + F("delivery_cost")
+                    + F("warranty_premiums_buyer")
+                ),
                 name="order_total_is_sum_of_parts",
             ),
             models.CheckConstraint(
-                condition=Q(total=F("commission") + F("seller_net")),
-                name="order_total_divides_into_commission_and_net",
+                condition=Q(
+                    total=F("commission")
+                    + F("seller_net")
+                    + F("warranty_premiums_buyer")
+                    + F("warranty_premiums_seller")
+                ),
+                name="order_total_divides_into_commission_net_and_premiums",
             ),
             models.CheckConstraint(
                 condition=Q(channel=Channel.O2O, pickup_code__isnull=False)
@@ -184,6 +200,22 @@ class OrderLine(models.Model):
     core_charge = models.DecimalField(**MONEY)
     size_class = models.CharField(max_length=10)
     reserved_until = models.DateTimeField(null=True, blank=True)
+    # Warranty cover sold with the line: the plan, the premium for all its units, and whether
+    # the seller included it. Policies are issued once the order is paid; if they cannot be
+    # (the certificate was revoked meanwhile) `warranty_refund` gives the buyer's premium back.
+    warranty_plan = models.ForeignKey(
+        "certification.WarrantyPlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    warranty_premium = models.DecimalField(**MONEY, default=0)
+    warranty_included = models.BooleanField(default=False)
+    warranty_outcome = models.CharField(max_length=300, blank=True)
+    warranty_refund = models.ForeignKey(
+        "orders.Refund", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["order_id", "id"]
@@ -192,8 +224,12 @@ class OrderLine(models.Model):
                 condition=Q(quantity__gte=1), name="order_line_quantity_positive"
             ),
             models.CheckConstraint(
-                condition=Q(unit_price__gte=0, core_charge__gte=0),
+                condition=Q(unit_price__gte=0, core_charge__gte=0, warranty_premium__gte=0),
                 name="order_line_prices_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(warranty_plan__isnull=False) | Q(warranty_premium=0),
+                name="order_line_premium_needs_a_plan",
             ),
         ]
         indexes = [

@@ -7,7 +7,7 @@ authorisations with Stripe happen after it commits, never while rows are locked.
 
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -37,7 +37,7 @@ from orders.models import (
 )
 from orders.money import Money
 from orders.parties import Buyer, seller_is_business
-from orders.services import stock
+from orders.services import stock, warranty
 from orders.services.cart import cart_for
 from orders.tasks import order_notify_soon
 
@@ -114,7 +114,11 @@ def _check_card_request(request: CheckoutRequest) -> None:
 def _place(buyer: Buyer, request: CheckoutRequest) -> Checkout:
     # The cart's lock makes a second submission of the same cart wait, then find it empty.
     cart = Cart.objects.select_for_update().get(pk=cart_for(buyer).pk)
-    wanted = dict(CartLine.objects.filter(cart=cart).values_list("listing_id", "quantity"))
+    cart_lines = CartLine.objects.filter(cart=cart).values_list(
+        "listing_id", "quantity", "warranty_plan_id"
+    )
+    wanted = {listing_id: quantity for listing_id, quantity, _ in cart_lines}
+    cover = {listing_id: plan_id for listing_id, _, plan_id in cart_lines}
     if not wanted:
         raise DomainError.for_field("cart", "The cart is empty.")
     listings = stock.lock_listings(wanted)
@@ -123,7 +127,7 @@ def _place(buyer: Buyer, request: CheckoutRequest) -> Checkout:
     for listing in listings.values():
         by_seller[_seller_key(listing)].append(listing)
     options = _delivery_options(request.delivery_option_ids, by_seller)
-    plans = _plan_orders(buyer, request, by_seller, options, wanted)
+    plans = _plan_orders(buyer, request, by_seller, options, (wanted, cover))
     if request.payment_method == PaymentMethod.INVOICE:
         _check_credit(buyer, plans)
     return _write(buyer, request, plans, cart)
@@ -155,40 +159,56 @@ class OrderPlan:
     option: DeliveryOption
     lines: list[tuple[Listing, pricing.LineTerms]]
     totals: pricing.OrderTotals
+    warranty_plans: dict[int, int] = field(default_factory=dict)  # listing id -> plan id
 
 
-def _plan_orders(buyer, request, by_seller, options, wanted) -> list[OrderPlan]:
+def _plan_orders(buyer, request, by_seller, options, cart) -> list[OrderPlan]:
+    """Price each seller's order. `cart` is (quantity by listing, chosen plan by listing)."""
+    wanted, chosen_cover = cart
     currencies = {listing.currency for group in by_seller.values() for listing in group}
     currencies |= {option.currency for option in options.values()}
     if len(currencies) != 1:
         raise DomainError.for_field("cart", "A checkout is paid in one currency.")
     currency = currencies.pop()
     tiers = _price_tiers([listing.pk for group in by_seller.values() for listing in group])
-    rates = _commission_rates(by_seller)
     has_terms = (
         buyer.is_business and InvoiceTerms.objects.filter(organisation=buyer.organisation).exists()
     )
-    plans = []
+    groups = []
     for key, group in sorted(by_seller.items(), key=lambda item: item[1][0].pk):
-        option = options[key]
-        channel = channels.order_channel(
-            buyer_is_business=buyer.is_business,
-            seller_is_business=seller_is_business(seller_organisation=group[0].seller_organisation),
-            delivery_kind=option.kind,
-        )
-        allowed = channels.payment_methods(channel=channel, buyer_has_invoice_terms=has_terms)
-        if request.payment_method not in allowed:
-            raise DomainError.for_field(
-                "payment_method",
-                f"A {channel} order from this seller can be paid by {', '.join(sorted(allowed))}.",
-            )
+        channel = _channel(buyer, request, group, options[key], has_terms)
         tiered = channels.uses_tier_prices(channel, buyer_is_business=buyer.is_business)
         lines = [
             (listing, _line_terms(listing, wanted[listing.pk], tiers if tiered else {}, currency))
             for listing in group
         ]
-        plans.append(_price_order(key, channel, option, lines, rates, currency))
+        groups.append((key, channel, lines))
+    covered = warranty.cover_lines([line for _, _, lines in groups for line in lines], chosen_cover)
+    rates = _commission_rates(by_seller)
+    plans = []
+    for key, channel, lines in groups:
+        priced = [(listing, covered.terms[listing.pk]) for listing, _ in lines]
+        plan = _price_order(key, channel, options[key], priced, rates, currency)
+        ids = [listing.pk for listing, _ in lines]
+        plan.warranty_plans = {pk: covered.plans[pk] for pk in ids if pk in covered.plans}
+        plans.append(plan)
     return plans
+
+
+def _channel(buyer, request, group, option, has_terms) -> str:
+    """The order's channel; raises DomainError when it cannot be paid the way chosen."""
+    channel = channels.order_channel(
+        buyer_is_business=buyer.is_business,
+        seller_is_business=seller_is_business(seller_organisation=group[0].seller_organisation),
+        delivery_kind=option.kind,
+    )
+    allowed = channels.payment_methods(channel=channel, buyer_has_invoice_terms=has_terms)
+    if request.payment_method not in allowed:
+        raise DomainError.for_field(
+            "payment_method",
+            f"A {channel} order from this seller can be paid by {', '.join(sorted(allowed))}.",
+        )
+    return channel
 
 
 def _line_terms(listing, quantity, tiers, currency) -> pricing.LineTerms:
@@ -220,7 +240,10 @@ def _price_order(key, channel, option, lines, rates, currency) -> OrderPlan:
         rate = rates.get((channel, (None, None)))
     if rate is None:
         rate = Decimal(settings.ORDERS_DEFAULT_COMMISSION_RATES[channel])
-    totals = pricing.order_totals(terms, delivery=delivery, commission_rate=rate)
+    try:
+        totals = pricing.order_totals(terms, delivery=delivery, commission_rate=rate)
+    except pricing.SellerNetNegative as error:
+        raise DomainError.for_field("cart", str(error)) from None
     return OrderPlan(key, channel, option, lines, totals)
 
 
@@ -295,6 +318,9 @@ def _write(buyer: Buyer, request: CheckoutRequest, plans: list[OrderPlan], cart)
                 core_charge=terms.core_charge.amount,
                 size_class=terms.size_class,
                 reserved_until=accept_by,
+                warranty_plan_id=plan.warranty_plans.get(listing.pk),
+                warranty_premium=terms.warranty.amount,
+                warranty_included=terms.warranty_included,
             )
             for order, plan in zip(orders, plans, strict=True)
             for listing, terms in plan.lines
@@ -334,6 +360,8 @@ def _order_row(checkout, buyer, request, plan: OrderPlan, accept_by) -> Order:
         merchandise=totals.merchandise.amount,
         core_charges=totals.core_charges.amount,
         delivery_cost=totals.delivery.amount,
+        warranty_premiums_buyer=totals.warranty_buyer.amount,
+        warranty_premiums_seller=totals.warranty_seller.amount,
         total=totals.gross.amount,
         commission_rate=totals.commission_rate,
         commission=totals.commission.amount,

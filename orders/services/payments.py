@@ -21,6 +21,7 @@ from orders.models import (
     PAYMENT_PROGRESS,
     PAYMENT_TRANSITIONS,
     Checkout,
+    OrderLine,
     OrderStatus,
     Payment,
     PaymentMethod,
@@ -30,6 +31,8 @@ from orders.models import (
 )
 from orders.money import CENT, Money
 from orders.services import transitions
+from orders.services.warranty import order_warranties_issue
+from orders.tasks import refund_send_soon
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,25 @@ def advance(payment: Payment, to_status: str, **changes) -> bool:
     for name, value in changes.items():
         setattr(payment, name, value)
     payment.save()
+    if to_status == PaymentStatus.PAID:
+        _issue_warranties(payment)
     return True
+
+
+def _issue_warranties(payment: Payment) -> None:
+    """The order is paid: its warranty policies are issued now. A premium the buyer paid for
+    cover that can no longer be issued is refunded (sent to Stripe after the commit)."""
+    uncovered = order_warranties_issue(payment.order)
+    if not uncovered:
+        return
+    refund = refund_record(
+        payment,
+        amount=sum((line.warranty_premium for line in uncovered), Decimal("0")),
+        reason="Warranty premium: the part's certificate is no longer valid, no cover issued.",
+    )
+    OrderLine.objects.filter(pk__in=[line.pk for line in uncovered]).update(warranty_refund=refund)
+    if payment.method == PaymentMethod.CARD:
+        refund_send_soon(refund)
 
 
 def _apply_intent(payment: Payment, intent) -> None:
@@ -177,23 +198,33 @@ def payment_refund(*, payment: Payment, amount: Decimal, reason: str) -> Payment
     Raises DomainError for an amount out of range or not in whole cents, Conflict when nothing
     is refundable.
     """
+    with transaction.atomic():
+        locked = lock_payment(payment.pk)
+        refund = refund_record(locked, amount=amount, reason=reason)
+    if locked.method == PaymentMethod.CARD:
+        refund_send(refund=refund)
+    return locked
+
+
+def refund_record(payment: Payment, *, amount: Decimal, reason: str) -> Refund:
+    """Record a refund on a payment the caller has locked, in the caller's transaction; the
+    caller sends a card refund to Stripe (`refund_send`) once that transaction commits.
+
+    Raises DomainError for an amount out of range or not in whole cents, Conflict when nothing
+    is refundable.
+    """
     if amount <= 0:
         raise DomainError.for_field("amount", "Must be more than zero.")
     if amount != amount.quantize(CENT):
         raise DomainError.for_field("amount", "Must be in whole cents.")
-    with transaction.atomic():
-        locked = lock_payment(payment.pk)
-        if locked.status not in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
-            raise Conflict(f"A {locked.status} payment cannot be refunded.")
-        remaining = locked.amount - locked.refunded_amount
-        if amount > remaining:
-            raise DomainError.for_field("amount", f"At most {remaining} can still be refunded.")
-        refund = Refund.objects.create(payment=locked, amount=amount, reason=reason[:300])
-        full = amount == remaining
-        _advance_refund(locked, amount, full)
-    if locked.method == PaymentMethod.CARD:
-        refund_send(refund=refund)
-    return locked
+    if payment.status not in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
+        raise Conflict(f"A {payment.status} payment cannot be refunded.")
+    remaining = payment.amount - payment.refunded_amount
+    if amount > remaining:
+        raise DomainError.for_field("amount", f"At most {remaining} can still be refunded.")
+    refund = Refund.objects.create(payment=payment, amount=amount, reason=reason[:300])
+    _advance_refund(payment, amount, amount == remaining)
+    return refund
 
 
 def _advance_refund(payment: Payment, amount: Decimal, full: bool) -> None:

@@ -51,7 +51,7 @@ def lock_listings(listing_ids: Iterable[int]) -> dict[int, Listing]:
     ids = sorted(set(listing_ids))
     locked = (
         Listing.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("seller_organisation")
+        .select_related("seller_organisation", "part_type")
         .filter(pk__in=ids)
         .order_by("pk")
     )
