@@ -9,7 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
+from certification.offers import warranty_offers
 from marketplace.models import Organisation, User
 from orders.models import CartLine, Checkout, DeliveryOption, Order, Payment
 from orders.parties import Buyer
@@ -108,15 +110,21 @@ def cart_lines_of_buyer(buyer: Buyer) -> QuerySet[CartLine]:
     """The buyer's cart lines (none before the first is added: reading creates no cart)."""
     return (
         CartLine.objects.filter(_cart_scope(buyer))
-        .select_related("listing__seller_organisation", "listing__seller_user")
+        .select_related(
+            "listing__seller_organisation", "listing__seller_user", "listing__part_type"
+        )
         .order_by("id")
     )
 
 
 def cart_of_buyer(buyer: Buyer) -> CartView:
-    """The cart grouped by seller, each group with the seller's active delivery options."""
+    """The cart grouped by seller, each group with the seller's active delivery options, and
+    each line with the warranty plans it can be bought with."""
     groups: dict[tuple, CartSellerGroup] = {}
-    for line in cart_lines_of_buyer(buyer):
+    lines = list(cart_lines_of_buyer(buyer))
+    offers = warranty_offers([line.listing for line in lines], on=timezone.localdate())
+    for line in lines:
+        line.warranty_offers = offers[line.listing_id]
         listing = line.listing
         key = (listing.seller_organisation_id, listing.seller_user_id)
         if key not in groups:

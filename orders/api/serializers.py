@@ -8,6 +8,8 @@ from rest_framework import serializers
 
 from catalog.api.serializers import LocationSerializer
 from catalog.models import Currency, Listing, Location
+from certification.api.warranty_offers import WarrantyOfferSerializer
+from certification.models import WarrantyPlan
 from orders.models import (
     Channel,
     Checkout,
@@ -84,6 +86,10 @@ class DeliveryOptionInputSerializer(serializers.Serializer):
 class CartLineSerializer(serializers.Serializer):
     listing = ListingSummarySerializer()
     quantity = serializers.IntegerField()
+    warranty_plan = serializers.IntegerField(source="warranty_plan_id", allow_null=True)
+    warranty_offers = WarrantyOfferSerializer(
+        many=True, help_text="Plans this part can be bought with; an included one is the only one"
+    )
     added_at = serializers.DateTimeField()
 
 
@@ -104,6 +110,12 @@ class CartSerializer(serializers.Serializer):
 
 class CartLineInputSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=0, max_value=MAX_LINE_QUANTITY)
+    warranty_plan = serializers.PrimaryKeyRelatedField(
+        queryset=WarrantyPlan.objects.filter(active=True),
+        required=False,
+        allow_null=True,
+        help_text="A plan from the line's warranty offers, or null for none; kept when absent",
+    )
 
 
 class PaymentSerializer(serializers.ModelSerializer):
@@ -123,7 +135,8 @@ class OrderLineSerializer(serializers.ModelSerializer):
         model = OrderLine
         fields = [
             "id", "listing", "title", "seller_sku", "quantity", "unit_price", "core_charge",
-            "size_class",
+            "size_class", "warranty_plan", "warranty_premium", "warranty_included",
+            "warranty_outcome",
         ]  # fmt: skip
 
 
@@ -146,7 +159,8 @@ class _OrderSerializer(serializers.ModelSerializer):
 
     COMMON_FIELDS = [
         "id", "channel", "status", "payment_method", "payment", "po_number", "currency",
-        "merchandise", "core_charges", "delivery_cost", "total", "delivery_kind",
+        "merchandise", "core_charges", "delivery_cost", "warranty_premiums_buyer", "total",
+        "delivery_kind",
         "delivery_name", "pickup_location", "pickup_expires_at", "carrier", "tracking_number",
         "delivered_at", "placed_at", "lines",
     ]  # fmt: skip
@@ -177,7 +191,8 @@ class SellerOrderSerializer(_OrderSerializer):
     class Meta:
         model = Order
         fields = [
-            "buyer", "accept_by", "commission_rate", "commission", "seller_net", "payable_at",
+            "buyer", "accept_by", "commission_rate", "commission", "warranty_premiums_seller",
+            "seller_net", "payable_at",
             *_OrderSerializer.COMMON_FIELDS,
         ]  # fmt: skip
 

@@ -1,8 +1,10 @@
 """The buyer's cart: add, change and remove lines. Stock is not held here, only at checkout."""
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from catalog.models import Listing, ListingStatus
+from certification.offers import warranty_offers
 from marketplace.errors import DomainError
 from orders.models import Cart, CartLine
 from orders.parties import Buyer
@@ -32,13 +34,19 @@ def _is_own_listing(buyer: Buyer, listing: Listing) -> bool:
     return listing.seller_user_id == buyer.user.pk
 
 
+KEEP = object()  # leave the line's warranty choice as it is
+
+
 @transaction.atomic
-def cart_line_set(*, buyer: Buyer, listing: Listing, quantity: int) -> CartLine | None:
-    """Put `quantity` of a listing in the cart (0 removes it). Availability is checked again,
-    under lock, at checkout; here only what can never work is refused.
+def cart_line_set(
+    *, buyer: Buyer, listing: Listing, quantity: int, warranty_plan=KEEP
+) -> CartLine | None:
+    """Put `quantity` of a listing in the cart (0 removes it), with the warranty plan the buyer
+    chooses to buy with it (None for none; left as it was unless given). Availability and the
+    plan are checked again, under lock, at checkout; here only what can never work is refused.
 
     Raises DomainError for a listing that is not for sale, the buyer's own listing, a quantity
-    over what is on hand, or a full cart.
+    over what is on hand, a full cart, or a plan not offered for the listing.
     """
     if quantity < 0 or quantity > MAX_LINE_QUANTITY:
         raise DomainError.for_field("quantity", f"Must be between 0 and {MAX_LINE_QUANTITY}.")
@@ -54,13 +62,26 @@ def cart_line_set(*, buyer: Buyer, listing: Listing, quantity: int) -> CartLine 
         raise DomainError.for_field(
             "quantity", f"Only {listing.quantity_on_hand} on hand for this listing."
         )
-    line, created = CartLine.objects.update_or_create(
-        cart=cart, listing=listing, defaults={"quantity": quantity}
-    )
+    changes = {"quantity": quantity}
+    if warranty_plan is not KEEP:
+        _check_offered(listing, warranty_plan)
+        changes["warranty_plan"] = warranty_plan
+    line, created = CartLine.objects.update_or_create(cart=cart, listing=listing, defaults=changes)
     if created and CartLine.objects.filter(cart=cart).count() > MAX_CART_LINES:
         raise DomainError.for_field("listing", f"A cart holds at most {MAX_CART_LINES} lines.")
     cart.save(update_fields=["updated_at"])
     return line
+
+
+def _check_offered(listing: Listing, plan) -> None:
+    if plan is None:
+        return
+    listing = Listing.objects.select_related("part_type").get(pk=listing.pk)
+    offers = warranty_offers([listing], on=timezone.localdate())[listing.pk]
+    if not any(offer.plan_id == plan.pk for offer in offers):
+        raise DomainError.for_field(
+            "warranty_plan", "This warranty plan is not offered for this part."
+        )
 
 
 def cart_clear(*, buyer: Buyer) -> None:

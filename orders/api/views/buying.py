@@ -41,14 +41,14 @@ class CartLineApi(APIView):
     def put(self, request, listing_id: int):
         """Set the quantity of a listing in the cart; 0 removes it."""
         buyer = buyer_for(request)
-        quantity = validated(CartLineInputSerializer, request)["quantity"]
+        choice = validated(CartLineInputSerializer, request)
         # A published listing, or one already in the cart (a withdrawn one can still go).
         in_cart = selectors.cart_lines_of_buyer(buyer).values("listing_id")
         listing = generics.get_object_or_404(
             Listing.objects.filter(Q(status__in=PUBLIC_STATUSES) | Q(pk__in=in_cart)),
             pk=listing_id,
         )
-        cart_line_set(buyer=buyer, listing=listing, quantity=quantity)
+        cart_line_set(buyer=buyer, listing=listing, **choice)
         return Response(CartSerializer(selectors.cart_of_buyer(buyer)).data)
 
     @extend_schema(request=None, responses={204: None})
