@@ -41,6 +41,14 @@ def payouts_create_task() -> int:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def claim_payouts_settle_task() -> int:
+    """Pay approved warranty claims back to the buyer's card (periodic; each payout once)."""
+    from orders.services.claims import claim_payouts_settle
+
+    return claim_payouts_settle()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def orders_sweep_task() -> dict:
     """The periodic sweep: expire what is overdue, release escrow, retry captures and refunds.
     Any number of copies may run at once; every step re-checks under the order's lock."""

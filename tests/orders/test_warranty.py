@@ -1,21 +1,30 @@
 """Warranty cover sold with orders: priced at checkout, issued once the order is paid, and the
 buyer's premium refunded when cover can no longer be issued."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from certification.models import CertificateStatus, IncludedWarranty, WarrantyPolicy
+from certification.services.warranty_claims import ClaimDetails, claim_approve, claim_file
 from marketplace.errors import DomainError
 from marketplace.models import OrganisationKind
 from orders.models import Order, PaymentStatus, Refund
 from orders.services import orders as order_services
 from orders.services import pickups
 from orders.services.cart import cart_line_set
+from orders.services.claims import claim_payouts_settle
+from orders.services.payments import invoice_mark_paid
 from orders.services.sweeps import orders_sweep
 from orders.services.warranty import order_warranties_issue
-from tests.certification.warranty_factories import CertificateFactory, WarrantyPlanFactory
+from tests.certification.warranty_factories import (
+    CertificateFactory,
+    WarrantyPlanFactory,
+    insurer_member,
+)
 from tests.orders.conftest import listing_of, outlet_option, place, seller_with_shipping
+from tests.orders.factories import InvoiceTermsFactory
 from tests.orders.stripe_helpers import stripe_refunds
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +156,47 @@ def test_pay_at_pickup_issues_the_policy_when_the_part_is_collected(
         WarrantyPolicy.objects.get().sale_reference
         == f"order-{order.pk}-line-{order.lines.get().pk}"
     )
+
+
+def test_an_approved_claim_is_paid_back_to_the_buyers_card_once(consumer, reman):
+    # given a paid order with cover, and a claim the insurer approved
+    seller, parcel, starter, plan, _ = reman
+    order = buy_with_cover(consumer, starter, parcel, plan, quantity=1).orders.get()
+    order_services.order_accept(order=order, actor=seller.memberships.first().user)
+    policy = WarrantyPolicy.objects.get()
+    details = ClaimDetails(failure="No charge at idle", failed_on=date.today(),
+                           parts_amount=Decimal("150.00"))  # fmt: skip
+    claim = claim_file(policy=policy, actor=consumer.user, details=details)
+    claim_approve(claim=claim, actor=insurer_member(plan.insurer), amount=Decimal("100.00"))
+
+    # when the settlement task runs, twice (the refund reaches Stripe through a task started
+    # on commit, or through the sweep, which sends whatever is unsent)
+    first, second = claim_payouts_settle(), claim_payouts_settle()
+    orders_sweep()
+
+    # then the card gets 100.00 back once, and the claim is settled with that refund
+    assert (first, second) == (1, 0)
+    claim.refresh_from_db()
+    payout = claim.payout
+    assert claim.status == "settled"
+    assert payout.settlement_reference == f"refund-{Refund.objects.get().pk}"
+    intent = order.payment.stripe_payment_intent_id
+    assert [r.amount for r in stripe_refunds(intent)] == [10000]
+
+
+def test_a_claim_on_an_invoice_order_is_left_for_the_platform_to_settle(garage_buyer, reman):
+    seller, parcel, starter, plan, _ = reman
+    InvoiceTermsFactory(organisation=garage_buyer.organisation, credit_limit=Decimal("5000"))
+    cart_line_set(buyer=garage_buyer, listing=starter, quantity=1, warranty_plan=plan)
+    order = place(garage_buyer, {}, [parcel], payment_method="invoice").orders.get()
+    order_services.order_accept(order=order, actor=seller.memberships.first().user)
+    invoice_mark_paid(payment=order.payment)
+    details = ClaimDetails(failure="Seized", failed_on=date.today(), parts_amount=Decimal("90"))
+    claim = claim_file(policy=WarrantyPolicy.objects.get(), actor=garage_buyer.user,
+                       details=details)  # fmt: skip
+    claim_approve(claim=claim, actor=insurer_member(plan.insurer), amount=Decimal("40.00"))
+
+    assert claim_payouts_settle() == 0
+    claim.refresh_from_db()
+    assert claim.status == "approved"
+    assert claim.payout.status == "pending"
