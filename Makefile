@@ -22,6 +22,7 @@ run: install $(VPIC_DB)
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py load_demo_data
 	$(BIN)/python manage.py load_demo_orders
+	$(BIN)/python manage.py load_demo_certification
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The API fuzz runs before pytest so that the last summary printed is the test suite's.

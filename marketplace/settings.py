@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.orders_sweep_task",
         "schedule": env.float("ORDERS_SWEEP_INTERVAL_SECONDS", default=60.0),
     },
+    # Approved warranty claims paid back to the buyer's card.
+    "warranty-claims-settle": {
+        "task": "orders.tasks.claim_payouts_settle_task",
+        "schedule": env.float("ORDERS_SWEEP_INTERVAL_SECONDS", default=60.0),
+    },
     # Validity follows the date; this only records certificates past it as expired.
     "certificates-expire": {
         "task": "certification.tasks.certificates_expire_task",
@@ -250,6 +255,9 @@ VEHICLE_REFERENCE_CSV = env.path(
 # all the same; the limit only refuses files nobody should upload through the API.
 FEED_MAX_BYTES = env.int("FEED_MAX_BYTES", default=50 * 1024 * 1024)
 LISTING_PHOTO_MAX_BYTES = env.int("LISTING_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+# Uploads to certification: a claim's photos and garage reports, a certificate's test reports.
+CLAIM_DOCUMENT_MAX_BYTES = env.int("CLAIM_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+CERTIFICATE_EVIDENCE_MAX_BYTES = env.int("CERTIFICATE_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ export CELERY_BROKER_URL="" CACHE_URL="locmemcache://" AUTH_THROTTLE_RATE="10000
 .venv/bin/python manage.py load_reference_data >/dev/null
 .venv/bin/python manage.py load_demo_data >/dev/null
 .venv/bin/python manage.py load_demo_orders >/dev/null
+.venv/bin/python manage.py load_demo_certification >/dev/null
 token=$(.venv/bin/python manage.py drf_create_token northyard | awk '{print $3}')
 
 .venv/bin/gunicorn marketplace.wsgi -b "127.0.0.1:${port}" -w 2 --log-level warning &

@@ -3,4 +3,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("certification.api.certificates")),
     path("", include("certification.api.warranty")),
+    path("", include("certification.api.warranty_offers")),
 ]

@@ -5,12 +5,19 @@ of `CERTIFICATE_TRANSITIONS`, taken under a row lock, recorded as a `Certificate
 published to the catalog's badges (`catalog.badges`) in the same transaction, so a revocation
 reaches listings and search (through the dirty flag) at once. Expiry needs no call: validity
 follows `expires_on`; `certificate_expire` only records it afterwards.
+
+A certificate of one listing is also written into that listing's passport (`certified` when
+issued, `certificate_changed` when suspended, reinstated or revoked), in the same transaction.
+Product-line and seller certificates are not: they cover every listing of the line or seller,
+present and future, and copying each change into every such chain would write thousands of rows
+for one decision; their badge and the public verification by number tell that story instead.
 """
 
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,7 +29,8 @@ from catalog.badges import (
     badge_set_active,
     badges_relabel,
 )
-from catalog.models import BadgeSubject, Listing, ProductLine
+from catalog.models import BadgeSubject, Listing, PassportEventKind, ProductLine
+from catalog.passport import passport_append
 from certification.models import (
     CERTIFICATE_TRANSITIONS,
     Certificate,
@@ -35,6 +43,11 @@ from marketplace.errors import Conflict, DomainError, NotPermitted, check_transi
 from marketplace.models import SELLER_KINDS, Organisation, OrganisationKind, User
 from marketplace.selectors import organisation_ids_for
 
+# What a listing's passport records of its certificate's changes. Expiry is not one: the
+# `certified` event already carries `expires_on`, and the sweep records it only afterwards.
+PASSPORT_CHANGES = frozenset(
+    {CertificateStatus.SUSPENDED, CertificateStatus.ACTIVE, CertificateStatus.REVOKED}
+)
 # No 0/O, 1/I/L, 5/S or 2/Z to misread from a label: 27 symbols, 12 of them about 57 bits.
 NUMBER_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
 NUMBER_LENGTH = 12
@@ -45,7 +58,6 @@ SCHEME_FIELDS = frozenset(
 SCHEME_CHANGEABLE = frozenset(
     {"name", "badge_label", "badge_text", "criteria", "default_validity_days", "active"}
 )
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 # What a test report may be, by its first bytes (the declared content type is the sender's word).
 EVIDENCE_SIGNATURES = {b"%PDF-": "PDF", b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
 
@@ -56,6 +68,9 @@ def _require_certifier(actor: User, certifier: Organisation) -> None:
 
 
 def _require_acting_certifier(actor: User, certifier: Organisation) -> None:
+    """A member of a certifier the platform approved (and has not suspended): who may set out
+    schemes and make certificates count. Withdrawing one (suspend, revoke) needs membership
+    only, so a certifier under suspension can still take back what it vouched for."""
     if certifier.kind != OrganisationKind.CERTIFIER or not certifier.is_approved:
         raise NotPermitted("Only an approved certifier has schemes.")
     _require_certifier(actor, certifier)
@@ -165,10 +180,14 @@ def certificate_issue(
     """Certify a listing, a remanufacturer's product line or a seller under `scheme`, valid
     from `issued_on` (today) to `expires_on` (the scheme's default validity later).
 
-    Raises NotPermitted for anyone but the scheme's certifier, DomainError for a subject of
-    another kind than the scheme's or a closed scheme, Conflict when the subject already
-    holds an active certificate of the scheme."""
-    _require_certifier(actor, scheme.certifier)
+    A listing's certificate is recorded in its passport as `certified` (see the module
+    docstring for why broader certificates are not).
+
+    Raises NotPermitted for anyone but a member of the scheme's certifier, or when that
+    certifier is not approved; DomainError for a subject of another kind than the scheme's or
+    a closed scheme; Conflict when the subject already holds an active certificate of the
+    scheme."""
+    _require_acting_certifier(actor, scheme.certifier)
     kind = _subject_kind(subject)
     if kind != scheme.subject:
         raise DomainError.for_field("subject", f"This scheme certifies a {scheme.subject}.")
@@ -199,7 +218,44 @@ def certificate_issue(
             certificate=certificate, actor=actor, to_status=CertificateStatus.ACTIVE
         )
         _publish(certificate)
+        if kind == BadgeSubject.LISTING:
+            _passport_record_certified(certificate)
     return certificate
+
+
+def _passport_record_certified(certificate: Certificate) -> None:
+    scheme = certificate.scheme
+    passport_append(
+        listing=certificate.listing,
+        kind=PassportEventKind.CERTIFIED,
+        details={
+            "certificate": certificate.number,
+            "scheme": scheme.slug,
+            "scheme_name": scheme.name,
+            "badge": scheme.badge_label,
+            "issued_on": certificate.issued_on.isoformat(),
+            "expires_on": certificate.expires_on.isoformat(),
+        },
+        recorded_by=scheme.certifier,
+    )
+
+
+def _passport_record_change(certificate: Certificate, from_status: str, reason: str) -> None:
+    """A listing certificate's suspension, reinstatement or revocation, in its passport."""
+    if certificate.subject != BadgeSubject.LISTING or certificate.status not in PASSPORT_CHANGES:
+        return
+    passport_append(
+        listing=certificate.listing,
+        kind=PassportEventKind.CERTIFICATE_CHANGED,
+        details={
+            "certificate": certificate.number,
+            "scheme": certificate.scheme.slug,
+            "from_status": from_status,
+            "to_status": certificate.status,
+            "reason": reason,
+        },
+        recorded_by=certificate.scheme.certifier,
+    )
 
 
 def _transition(
@@ -212,7 +268,9 @@ def _transition(
             .select_related("scheme__certifier")
             .get(pk=certificate.pk)
         )
-        if actor is not None:
+        if actor is not None and to_status == CertificateStatus.ACTIVE:
+            _require_acting_certifier(actor, locked.scheme.certifier)
+        elif actor is not None:
             _require_certifier(actor, locked.scheme.certifier)
         check_transition(
             CERTIFICATE_TRANSITIONS,
@@ -222,10 +280,11 @@ def _transition(
         )
         if to_status == CertificateStatus.ACTIVE and locked.expires_on < timezone.localdate():
             raise Conflict("An expired certificate cannot be reinstated; issue a new one.")
+        from_status = locked.status
         CertificateEvent.objects.create(
             certificate=locked,
             actor=actor,
-            from_status=locked.status,
+            from_status=from_status,
             to_status=to_status,
             reason=reason,
         )
@@ -234,6 +293,7 @@ def _transition(
         badge_set_active(
             certificate_number=locked.number, active=to_status == CertificateStatus.ACTIVE
         )
+        _passport_record_change(locked, from_status, reason)
     return locked
 
 
@@ -295,8 +355,11 @@ def certificates_expire_due() -> int:
 
 
 def _evidence_kind(file: UploadedFile) -> str:
-    if file.size > EVIDENCE_MAX_BYTES:
-        raise DomainError.for_field("file", "A document may be at most 10 MB.")
+    limit = settings.CERTIFICATE_EVIDENCE_MAX_BYTES
+    if file.size > limit:
+        raise DomainError.for_field(
+            "file", f"A document may be at most {limit / (1024 * 1024):.3g} MB."
+        )
     file.seek(0)
     head = file.read(8)
     file.seek(0)
@@ -310,8 +373,8 @@ def _evidence_kind(file: UploadedFile) -> str:
 def evidence_add(
     *, certificate: Certificate, actor: User, file: UploadedFile, description: str
 ) -> EvidenceDocument:
-    """Attach a test report (PDF, JPEG or PNG, at most 10 MB) to a certificate still in force
-    or suspended. Raises NotPermitted for anyone but the certifier."""
+    """Attach a test report (PDF, JPEG or PNG, at most CERTIFICATE_EVIDENCE_MAX_BYTES) to a
+    certificate still in force or suspended. Raises NotPermitted for anyone but the certifier."""
     _require_certifier(actor, certificate.scheme.certifier)
     _evidence_kind(file)
     if certificate.status in (CertificateStatus.REVOKED, CertificateStatus.EXPIRED):

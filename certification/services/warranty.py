@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from catalog.models import Condition, Grade, Listing, PartType
+from catalog.models import Condition, Grade, Listing, PartType, PassportEventKind
+from catalog.passport import passport_append
 from certification.claims import cover_end
 from certification.models import PremiumRate, Scheme, WarrantyPlan, WarrantyPolicy
 from certification.premiums import CoveredUnit, PremiumRule, RateRule, duplicate_rates, premium_for
@@ -200,9 +201,9 @@ def new_policy_number() -> str:
 
 def _policies_of_sale(sale: SaleRecord) -> list[WarrantyPolicy]:
     return list(
-        WarrantyPolicy.objects.filter(
-            sale_reference=sale.sale_reference, unit__lte=sale.quantity
-        ).order_by("unit")
+        WarrantyPolicy.objects.filter(sale_reference=sale.sale_reference, unit__lte=sale.quantity)
+        .select_related("plan__insurer", "listing")
+        .order_by("unit")
     )
 
 
@@ -263,6 +264,40 @@ def _new_policies(sale: SaleRecord, units: set[int]) -> list[WarrantyPolicy]:
     ]  # fmt: skip
 
 
+@transaction.atomic
+def _insert_policies(sale: SaleRecord, policies: list[WarrantyPolicy]) -> list[WarrantyPolicy]:
+    """Insert what no concurrent caller has inserted, record ours in the passport, and return
+    all of the sale's policies. `ON CONFLICT DO NOTHING` reports no ids, so a row is ours when
+    it carries one of the random numbers we drew."""
+    WarrantyPolicy.objects.bulk_create(policies, ignore_conflicts=True)
+    issued = _policies_of_sale(sale)
+    ours = {policy.number for policy in policies}
+    for policy in issued:
+        if policy.number in ours:
+            _passport_record_policy(policy)
+    return issued
+
+
+def _passport_record_policy(policy: WarrantyPolicy) -> None:
+    """`warranty_issued`: the policy's number, plan and period, never the holder."""
+    plan = policy.plan
+    passport_append(
+        listing=policy.listing,
+        kind=PassportEventKind.WARRANTY_ISSUED,
+        unit=policy.unit,
+        details={
+            "policy": policy.number,
+            "plan": plan.name,
+            "plan_id": plan.pk,
+            "insurer": plan.insurer.name,
+            "starts_on": policy.starts_on.isoformat(),
+            "ends_on": policy.ends_on.isoformat(),
+            "cover_km": policy.cover_km,
+        },
+        recorded_by=plan.insurer,
+    )
+
+
 def policy_issue_for_sale(*, sale: SaleRecord) -> list[WarrantyPolicy]:
     """Issue one policy per unit of a sale, exactly once, and return them by unit.
 
@@ -270,6 +305,9 @@ def policy_issue_for_sale(*, sale: SaleRecord) -> list[WarrantyPolicy]:
     returns the policies already issued, whatever has happened to the certificate since. The
     insert is `ON CONFLICT DO NOTHING` on (sale_reference, unit), so two callers at once issue
     each unit once; the loser waits for the winner's row and reads it.
+
+    Each policy is recorded in the part's passport (`warranty_issued`, with the policy's unit)
+    in the transaction that inserts it; a repeat inserts nothing and so records nothing.
 
     Raises WarrantyNotIssued (409) when nothing may be issued: no active, unexpired
     certificate of the plan's scheme covers the listing on `sold_on` (revoked, suspended,
@@ -285,8 +323,7 @@ def policy_issue_for_sale(*, sale: SaleRecord) -> list[WarrantyPolicy]:
         missing = wanted - {policy.unit for policy in issued}
         if not missing:
             return issued
-        WarrantyPolicy.objects.bulk_create(_new_policies(sale, missing), ignore_conflicts=True)
-        issued = _policies_of_sale(sale)
+        issued = _insert_policies(sale, _new_policies(sale, missing))
     raise RuntimeError(f"Could not issue policies for {sale.sale_reference}.")
 
 

@@ -18,6 +18,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
+from catalog.models import PassportEventKind
+from catalog.passport import passport_append
 from certification.claims import ClaimCosts, ClaimLimits, CoverPeriod, claim_refusal, payable_amount
 from certification.models import (
     CLAIM_TRANSITIONS,
@@ -34,7 +36,6 @@ from marketplace.errors import Conflict, DomainError, NotPermitted, check_transi
 from marketplace.models import User
 from marketplace.selectors import organisation_ids_for
 
-CLAIM_DOCUMENT_MAX_BYTES = getattr(settings, "CLAIM_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 MAX_DOCUMENTS_PER_CLAIM = 20
 IMAGE_FORMATS = frozenset({"JPEG", "PNG"})
 OPEN_STATUSES = frozenset({ClaimStatus.FILED, ClaimStatus.INFO_REQUESTED})
@@ -113,10 +114,14 @@ def _move(claim: Claim, to_status: str, *, actor: User | None, reason: str = "",
 # Documents
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.3g}"
+
+
 def _check_document(file: UploadedFile) -> None:
     """A JPEG or PNG photo, or a PDF report, under the size limit (DomainError otherwise)."""
-    if file.size > CLAIM_DOCUMENT_MAX_BYTES:
-        limit = CLAIM_DOCUMENT_MAX_BYTES // (1024 * 1024)
+    if file.size > settings.CLAIM_DOCUMENT_MAX_BYTES:
+        limit = _megabytes(settings.CLAIM_DOCUMENT_MAX_BYTES)
         raise DomainError.for_field("file", f"Claim documents are limited to {limit} MB.")
     file.seek(0)
     is_pdf = file.read(5) == b"%PDF-"
@@ -202,6 +207,25 @@ def claim_resubmit(*, claim: Claim, actor: User, note: str = "") -> Claim:
 # The insurer's decisions
 
 
+def _passport_record_decision(claim: Claim) -> None:
+    """A `claim` event in the part's passport, in the decision's transaction: the claim's id,
+    the decision and what it pays; nothing about the holder or the failure they described."""
+    policy = claim.policy
+    passport_append(
+        listing=policy.listing,
+        kind=PassportEventKind.CLAIM,
+        unit=policy.unit,
+        details={
+            "claim": claim.pk,
+            "policy": policy.number,
+            "status": claim.status,
+            "amount": None if claim.approved_amount is None else str(claim.approved_amount),
+            "currency": policy.currency,
+        },
+        recorded_by=policy.plan.insurer,
+    )
+
+
 def _required_reason(reason: str) -> str:
     if not reason.strip():
         raise DomainError.for_field("reason", "Give a reason the holder can act on.")
@@ -225,9 +249,9 @@ def claim_reject(*, claim: Claim, actor: User, reason: str) -> Claim:
     reason = _required_reason(reason)
     claim = _lock_claim(claim.pk)
     claim.decision_reason = reason
-    return _move(
-        claim, ClaimStatus.REJECTED, actor=actor, reason=reason, fields=["decision_reason"]
-    )
+    _move(claim, ClaimStatus.REJECTED, actor=actor, reason=reason, fields=["decision_reason"])
+    _passport_record_decision(claim)
+    return claim
 
 
 @transaction.atomic
@@ -274,6 +298,7 @@ def claim_approve(*, claim: Claim, actor: User, amount: Decimal, reason: str = "
         fields=["approved_amount", "decision_reason"],
     )
     ClaimPayout.objects.create(claim=claim, amount=amount, currency=claim.policy.currency)
+    _passport_record_decision(claim)
     return claim
 
 

@@ -323,3 +323,24 @@ def test_badges_cover_a_listing_through_its_product_line_and_through_its_seller(
 
     labels = {listing_id: sorted(b.label for b in badges) for listing_id, badges in found.items()}
     assert labels == {in_line.id: ["Line", "Seller"], other.id: ["Seller"], elsewhere.id: []}
+
+
+# A certifier the platform suspended
+
+
+def test_a_suspended_certifier_cannot_issue_or_reinstate_but_can_still_withdraw(
+    scheme, inspector, listing
+):
+    # given a suspended certificate, then the certifier itself suspended by the platform
+    certificate = _issue(scheme, inspector, listing)
+    certificate_suspend(certificate=certificate, actor=inspector, reason="Audit")
+    type(scheme.certifier).objects.filter(pk=scheme.certifier_id).update(status="suspended")
+    scheme.certifier.refresh_from_db()
+
+    # when it tries to issue or reinstate, then it may not; revoking still works
+    with pytest.raises(NotPermitted):
+        _issue(scheme, inspector, ListingFactory())
+    with pytest.raises(NotPermitted):
+        certificate_reinstate(certificate=certificate, actor=inspector)
+    revoked = certificate_revoke(certificate=certificate, actor=inspector, reason="Audit failed")
+    assert revoked.status == CertificateStatus.REVOKED

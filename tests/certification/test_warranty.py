@@ -24,7 +24,6 @@ from certification.models import (
 from certification.premiums import RateRule
 from certification.selectors_warranty import payouts_pending
 from certification.services import warranty as services
-from certification.services import warranty_claims
 from certification.services.warranty import ClaimDetails, ClaimRefused, WarrantyNotIssued
 from marketplace.errors import Conflict, DomainError, NotPermitted, TransitionNotAllowed
 from marketplace.models import OrganisationKind
@@ -359,8 +358,8 @@ def test_claim_file_refuses_other_users_documents_of_other_types_and_future_date
 
 
 @pytest.mark.django_db
-def test_a_claim_document_over_the_size_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(warranty_claims, "CLAIM_DOCUMENT_MAX_BYTES", 1024 * 1024)
+def test_a_claim_document_over_the_size_limit_is_refused(settings):
+    settings.CLAIM_DOCUMENT_MAX_BYTES = 1024 * 1024
     policy, _, _ = covered_sale()
     claim = filed_claim(policy)
     big = SimpleUploadedFile("scan.pdf", b"%PDF-1.4" + b"0" * (1024 * 1024))
