@@ -26,7 +26,13 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
+    # Only listing photos are public; evidence and claim documents are downloaded through the
+    # API by the parties allowed to see them.
     media_prefix = settings.MEDIA_URL.lstrip("/")
     urlpatterns += [
-        re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+        re_path(
+            rf"^{media_prefix}(?P<path>listings/.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
     ]

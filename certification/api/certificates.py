@@ -5,22 +5,21 @@ Certifier endpoints act for the caller's certifier: lists and objects are scoped
 certifier's are a 404), and issuing under another certifier's scheme is a 403.
 """
 
-from django.urls import path
+from django.http import FileResponse
+from django.urls import path, reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
-from rest_framework.views import APIView
 
-from catalog.badges import product_line_create
 from catalog.models import BadgeSubject, Listing, ProductLine
 from certification import selectors
 from certification.models import Certificate, CertificateEvent, EvidenceDocument, Scheme
 from certification.services import certificates as services
 from marketplace.api.permissions import acting_organisation, acts_for
-from marketplace.errors import DomainError, NotPermitted
+from marketplace.errors import NotPermitted
 from marketplace.models import Organisation, OrganisationKind
 
 CERTIFIER = [IsAuthenticated, acts_for(OrganisationKind.CERTIFIER)]
@@ -75,9 +74,19 @@ class CertificateEventSerializer(serializers.ModelSerializer):
 
 
 class CertificateEvidenceSerializer(serializers.ModelSerializer):
+    """Evidence is private: it is downloaded through the API, never from a media URL."""
+
+    download = serializers.SerializerMethodField()
+
     class Meta:
         model = EvidenceDocument
-        fields = ["id", "file", "description", "uploaded_at"]
+        fields = ["id", "description", "uploaded_at", "download"]
+
+    def get_download(self, document: EvidenceDocument) -> str:
+        return reverse(
+            "certificate-evidence-file",
+            kwargs={"pk": document.certificate_id, "document_id": document.pk},
+        )
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -142,31 +151,6 @@ class CertificateReinstateInputSerializer(serializers.Serializer):
 class CertificateEvidenceInputSerializer(serializers.Serializer):
     file = serializers.FileField()
     description = serializers.CharField(max_length=200)
-
-
-class ProductLineSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ProductLine
-        fields = ["id", "name", "description"]
-
-
-class ProductLineInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-
-
-class CertificateVerificationSerializer(serializers.Serializer):
-    number = serializers.CharField()
-    valid = serializers.BooleanField()
-    status = serializers.CharField(help_text="active, suspended, revoked or expired")
-    scheme = serializers.CharField()
-    badge = serializers.CharField()
-    badge_text = serializers.CharField()
-    certifier = serializers.CharField()
-    subject = serializers.CharField(help_text="listing, product_line or seller")
-    subject_description = serializers.CharField()
-    issued_on = serializers.DateField()
-    expires_on = serializers.DateField()
 
 
 # Views: schemes
@@ -319,45 +303,23 @@ class CertificateEvidenceAddApi(generics.GenericAPIView):
         return Response(self.get_serializer(document).data, status=status.HTTP_201_CREATED)
 
 
-# Views: product lines and verification
+class CertificateEvidenceFileApi(generics.GenericAPIView):
+    """Download one evidence document of one of the caller's certifier's certificates."""
 
-
-class ProductLineListApi(generics.ListAPIView):
-    """The caller's remanufacturer's product lines; POST names a new one."""
-
-    permission_classes = [IsAuthenticated, acts_for(OrganisationKind.REMANUFACTURER)]
-    serializer_class = ProductLineSerializer
+    permission_classes = CERTIFIER
 
     def get_queryset(self):
-        return selectors.product_lines_of(_acting(self))
+        return selectors.certificates_of(_acting(self))
 
-    @extend_schema(request=ProductLineInputSerializer, responses={201: ProductLineSerializer})
-    def post(self, request):
-        data = ProductLineInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        line = product_line_create(organisation=acting_organisation(request), **data.validated_data)
-        return Response(ProductLineSerializer(line).data, status=status.HTTP_201_CREATED)
-
-
-class VerifyApi(APIView):
-    """Anyone with a certificate number (a QR code on the part) learns whether it is valid, for
-    what, by whom and until when; nothing private."""
-
-    permission_classes = [AllowAny]
-    authentication_classes = []
-    throttle_classes = [AnonRateThrottle]
-
-    @extend_schema(responses={200: CertificateVerificationSerializer})
-    def get(self, request, number: str):
-        verification = selectors.certificate_verification(number)
-        if verification is None:
-            raise CertificateNotFound("No certificate has this number.")
-        return Response(CertificateVerificationSerializer(verification).data)
-
-
-class CertificateNotFound(DomainError):
-    code = "certificate_not_found"
-    status = 404
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int, document_id: int):
+        document = generics.get_object_or_404(
+            EvidenceDocument.objects.filter(certificate__in=self.get_queryset().values("pk")),
+            pk=document_id,
+            certificate_id=pk,
+        )
+        name = document.file.name.rsplit("/", 1)[-1]
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
 
 
 urlpatterns = [
@@ -389,6 +351,9 @@ urlpatterns = [
         CertificateEvidenceAddApi.as_view(),
         name="certificate-evidence",
     ),
-    path("product-lines/", ProductLineListApi.as_view(), name="product-line-list"),
-    path("verify/<str:number>/", VerifyApi.as_view(), name="certificate-verify"),
+    path(
+        "certification/certificates/<int:pk>/evidence/<int:document_id>/",
+        CertificateEvidenceFileApi.as_view(),
+        name="certificate-evidence-file",
+    ),
 ]

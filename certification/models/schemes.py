@@ -1,5 +1,7 @@
 """Certification schemes and the certificates certifiers issue under them."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -151,7 +153,8 @@ class CertificateEvent(models.Model):
 
 
 def evidence_path(document: "EvidenceDocument", filename: str) -> str:
-    return f"certificates/{document.certificate_id}/{filename}"
+    """A random folder: a private document's path must not be guessable."""
+    return f"certificates/{document.certificate_id}/{secrets.token_hex(16)}/{filename}"
 
 
 class EvidenceDocument(models.Model):

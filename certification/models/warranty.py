@@ -1,5 +1,7 @@
 """Insurers' warranty plans tied to a scheme, the policies issued for sold units, and claims."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -207,7 +209,8 @@ class ClaimEvent(models.Model):
 
 
 def claim_document_path(document: "ClaimDocument", filename: str) -> str:
-    return f"claims/{document.claim_id}/{filename}"
+    """A random folder: a private document's path must not be guessable."""
+    return f"claims/{document.claim_id}/{secrets.token_hex(16)}/{filename}"
 
 
 class ClaimDocument(models.Model):

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from catalog.models import Badge, Listing
-from certification.models import Certificate
+from certification.models import Certificate, EvidenceDocument
 from marketplace.models import OrganisationKind
 from tests.catalog.factories import ListingFactory
 from tests.certification.factories import (
@@ -165,6 +165,26 @@ def test_evidence_upload_shows_on_the_certificate(scheme, inspector, listing):
     assert added.status_code == 201, added.content
     assert refused.status_code == 400
     assert [e["description"] for e in inspector.get(url).json()["evidence"]] == ["Bench test"]
+
+
+def test_evidence_is_downloaded_through_the_api_by_the_certifier_only(
+    scheme, inspector, outsider, listing, client
+):
+    issued = _issue(inspector, scheme, listing=listing.pk)
+    url = f"{CERTIFICATES}{issued['id']}/evidence/"
+    report = SimpleUploadedFile("bench.pdf", b"%PDF-1.7 bench test", "application/pdf")
+    download = inspector.post(url, {"file": report, "description": "Bench"}).json()["download"]
+
+    mine = inspector.get(download)
+    theirs = outsider.get(download)
+    stored = EvidenceDocument.objects.get().file.name
+    public = client.get(f"/media/{stored}")
+
+    assert mine.status_code == 200
+    assert b"".join(mine.streaming_content) == b"%PDF-1.7 bench test"
+    assert theirs.status_code == 404
+    assert public.status_code == 404  # only listing photos are served as media
+    assert len(stored.split("/")[2]) == 32  # a random folder, not a guessable path
 
 
 def test_certificate_list_runs_constant_queries(scheme, inspector, django_assert_max_num_queries):
