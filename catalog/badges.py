@@ -170,14 +170,12 @@ def badges_of(listings: Iterable[Listing]) -> dict[int, list[Badge]]:
     return _covering(covered, timezone.localdate())
 
 
-def certified_until_for(listings: Iterable[Listing]) -> dict[int, date]:
-    """The last day each listing is certified, by its active badges (listings without one are
-    left out). One query for a whole batch of loaded listings."""
-    found = badges_of(listings)
+def badge_labels_for(listings: Iterable[Listing]) -> dict[int, tuple[tuple[str, date], ...]]:
+    """(label, last valid day) of the active badges covering each listing, for the search
+    index; one query for a whole batch of loaded listings."""
     return {
-        listing_id: max(badge.valid_until for badge in badges)
-        for listing_id, badges in found.items()
-        if badges
+        listing_id: tuple(sorted((badge.label, badge.valid_until) for badge in badges))
+        for listing_id, badges in badges_of(listings).items()
     }
 
 

@@ -157,9 +157,13 @@ class HitSerializer(serializers.Serializer):
         "or its seller's)."
     )
     certified_until = serializers.DateField(allow_null=True)
+    badges = serializers.SerializerMethodField(help_text="Labels of the badges valid today")
 
     def get_certified(self, hit) -> bool:
         return hit.certified_on(timezone.localdate())
+
+    def get_badges(self, hit) -> list[str]:
+        return hit.badges_on(timezone.localdate())
 
     def get_photo(self, hit) -> str | None:
         """The first photo's URL, from the storage name the index keeps."""

@@ -43,6 +43,9 @@ class ListingSearch(models.Model):
     # The last day an active badge covers the listing: certified while it is today or later,
     # so an expiry needs no re-indexing (see catalog.models.badges).
     certified_until = models.DateField(null=True)
+    # The labels of the badges covering the listing with their last day, [[label, "YYYY-MM-DD"]],
+    # for result cards; a card shows those still valid on the day it is read.
+    badges = models.JSONField(default=list, db_default=[])
     created_at = models.DateTimeField()
     # What a result card shows, so a page of hits needs no join.
     title = models.CharField(max_length=200)

@@ -20,6 +20,7 @@ which among so many matches of a word tells little) and stops when the page is f
 import math
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
 from django.conf import settings
 from django.db import connection
@@ -459,6 +460,7 @@ def _hit(row: ListingSearch, number: str, interchange_groups: tuple[str, ...]) -
         photo=row.photo,
         created_at=row.created_at,
         certified_until=row.certified_until,
+        badges=tuple((label, date.fromisoformat(until)) for label, until in row.badges),
     )
 
 

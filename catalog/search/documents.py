@@ -52,6 +52,8 @@ class SearchDocument:
     created_at: datetime
     # The last day an active badge covers the listing (from `catalog.badges`), or None.
     certified_until: date | None = None
+    # The badges covering it, as (label, last valid day).
+    badges: tuple[tuple[str, date], ...] = ()
 
     @property
     def price_with_core(self) -> Decimal:
@@ -81,9 +83,11 @@ def _fitments(listing: Listing) -> tuple[Fitment, ...]:
     return tuple(sorted(found, key=lambda f: (f.make_id, f.model_id, f.year)))
 
 
-def search_document(listing: Listing, *, certified_until: date | None = None) -> SearchDocument:
-    """The document of a listing; `certified_until` comes from its badges, which the caller
-    reads for a whole batch at once."""
+def search_document(
+    listing: Listing, *, badges: tuple[tuple[str, date], ...] = ()
+) -> SearchDocument:
+    """The document of a listing; its `badges` ((label, valid until) of the active badges
+    covering it) come from `catalog.badges`, which the caller reads for a whole batch at once."""
     organisation = listing.seller_organisation
     location = listing.location
     photos = list(listing.photos.all())
@@ -112,5 +116,6 @@ def search_document(listing: Listing, *, certified_until: date | None = None) ->
         pickup_available=bool(location and location.pickup_available),
         photo=photos[0].image.name if photos else "",
         created_at=listing.created_at,
-        certified_until=certified_until,
+        certified_until=max((until for _, until in badges), default=None),
+        badges=badges,
     )

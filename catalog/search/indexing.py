@@ -65,6 +65,7 @@ def search_row(doc: SearchDocument) -> ListingSearch:
         longitude=doc.longitude,
         pickup_available=doc.pickup_available,
         certified_until=doc.certified_until,
+        badges=[[label, until.isoformat()] for label, until in doc.badges],
         created_at=doc.created_at,
         title=doc.title,
         part_type_name=doc.part_type_name,
@@ -89,15 +90,14 @@ def _version(listing: Listing) -> int:
 def search_rows_write(listing_ids: Iterable[int]) -> IndexedBatch:
     """Bring the search rows of these listings in line with the listings."""
     # Imported here: catalog.badges starts indexing through catalog.tasks, which imports this.
-    from catalog.badges import certified_until_for
+    from catalog.badges import badge_labels_for
 
     listing_ids = set(listing_ids)
     listings = list(listings_for_search(listing_ids))
     searchable = [listing for listing in listings if is_searchable(listing)]
-    certified = certified_until_for(searchable)  # one query for the batch
+    badges = badge_labels_for(searchable)  # one query for the batch
     docs = tuple(
-        search_document(listing, certified_until=certified.get(listing.id))
-        for listing in searchable
+        search_document(listing, badges=badges.get(listing.id, ())) for listing in searchable
     )
     gone = tuple(sorted(listing_ids - {doc.listing_id for doc in docs}))
     ListingSearch.objects.bulk_create(

@@ -89,13 +89,17 @@ class Hit:
     distance_km: float | None = None
     interchange_match: bool = False
     photo: str = ""
-    badges: tuple[str, ...] = ()
+    # The badges covering the listing, as (label, last valid day).
+    badges: tuple[tuple[str, date], ...] = ()
     created_at: datetime | None = None
     # The last day an active badge covers the listing; certified while today or later.
     certified_until: date | None = None
 
     def certified_on(self, day: date) -> bool:
         return self.certified_until is not None and self.certified_until >= day
+
+    def badges_on(self, day: date) -> list[str]:
+        return [label for label, until in self.badges if until >= day]
 
 
 @dataclass(frozen=True)

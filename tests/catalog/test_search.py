@@ -482,6 +482,7 @@ def test_an_issued_certificate_makes_its_listing_certified_once_indexed(api_clie
     }
     card = next(hit for hit in result["hits"] if hit["listing_id"] == catalog["honda"].id)
     assert card["certified"] is True and card["certified_until"]
+    assert card["badges"] == ["Certified reman"]
 
 
 @pytest.mark.parametrize("action", ["suspend", "revoke"])
@@ -512,14 +513,16 @@ def test_an_expired_badge_stops_counting_by_date_with_no_job_run(api_client, cat
     search_index_dirty()
     yesterday = timezone.localdate() - timedelta(days=1)
     # The search row as the indexer wrote it, its last day passed: nothing is re-indexed.
-    ListingSearch.objects.filter(listing=catalog["honda"]).update(certified_until=yesterday)
+    ListingSearch.objects.filter(listing=catalog["honda"]).update(
+        certified_until=yesterday, badges=[["Certified reman", yesterday.isoformat()]]
+    )
     Badge.objects.update(valid_from=yesterday - timedelta(days=30), valid_until=yesterday)
 
     result = api_client.get(SEARCH, {"q": "alternator"}).json()
 
     assert _certified_ids(api_client) == set()
     assert {f["value"]: f["count"] for f in result["facets"]["certified"]} == {"false": 3}
-    assert all(hit["certified"] is False for hit in result["hits"])
+    assert all(hit["certified"] is False and hit["badges"] == [] for hit in result["hits"])
 
 
 def test_seller_and_product_line_certificates_cover_their_listings(api_client, catalog):

@@ -294,6 +294,16 @@ def test_document_body_carries_the_last_certified_day_as_a_date_or_null():
     assert document_body(certified)["certified_until"] == "2031-05-31"
 
 
+def test_badges_go_to_the_index_and_come_back_with_their_last_day():
+    from catalog.search.elasticsearch.results import _badge
+
+    badges = (("Certified reman", date(2031, 5, 31)), ("Yard | verified", date(2030, 1, 1)))
+    stored = document_body(_document(badges=badges))["badges"]
+
+    assert stored == ["2031-05-31|Certified reman", "2030-01-01|Yard | verified"]
+    assert tuple(_badge(value) for value in stored) == badges
+
+
 def test_document_body_keeps_what_a_result_card_shows():
     body = document_body(_document())
 

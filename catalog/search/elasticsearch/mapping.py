@@ -82,8 +82,12 @@ def _mapped_fields() -> dict[str, dsl.Field]:
         "pickup_available": dsl.Boolean(),
         # The last day an active badge covers the listing: searches compare it with today.
         "certified_until": dsl.Date(),
-        # Shown on the result card only: kept in _source, neither indexed nor aggregated.
-        **{name: dsl.Keyword(index=False, doc_values=False) for name in ("seller_name", "photo")},
+        # Shown on the result card only: kept in _source, neither indexed nor aggregated. Badges
+        # are "<last valid day>|<label>" strings, so that a card shows those valid today.
+        **{
+            name: dsl.Keyword(index=False, doc_values=False)
+            for name in ("seller_name", "photo", "badges")
+        },
     }
 
 
@@ -143,6 +147,7 @@ def document_body(doc: SearchDocument) -> dict[str, Any]:
         "location": {"lat": doc.latitude, "lon": doc.longitude} if has_location else None,
         "pickup_available": doc.pickup_available,
         "certified_until": doc.certified_until.isoformat() if doc.certified_until else None,
+        "badges": [f"{until.isoformat()}|{label}" for label, until in doc.badges],
         "photo": doc.photo,
         "created_at": doc.created_at.isoformat(),
     }

@@ -72,7 +72,13 @@ def _hit(request: SearchRequest, raw_hit: dict[str, Any]) -> Hit:
         photo=source.get("photo") or "",
         created_at=datetime.fromisoformat(created_at) if created_at else None,
         certified_until=date.fromisoformat(certified_until) if certified_until else None,
+        badges=tuple(_badge(badge) for badge in source.get("badges") or ()),
     )
+
+
+def _badge(stored: str) -> tuple[str, date]:
+    until, label = stored.split("|", 1)
+    return label, date.fromisoformat(until)
 
 
 def price_band_label(band: str) -> str:
