@@ -148,6 +148,8 @@ class Listing(models.Model):
     price = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.USD)
     core_charge = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # Days after delivery or collection the buyer has to return the core.
+    core_return_days = models.PositiveSmallIntegerField(default=30, db_default=30)
     quantity_on_hand = models.IntegerField(default=1)
     warranty_days = models.PositiveIntegerField(default=0)
     # The database default lets bulk loads that predate the column (COPY) leave it out.

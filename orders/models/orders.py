@@ -80,6 +80,8 @@ class Order(models.Model):
     warranty_premiums_buyer = models.DecimalField(**MONEY, default=0)
     warranty_premiums_seller = models.DecimalField(**MONEY, default=0)
     total = models.DecimalField(**MONEY)
+    # The buyer's credit spent on this order; the payment covers the rest of the total.
+    credit_applied = models.DecimalField(**MONEY, default=0)
     commission_rate = models.DecimalField(max_digits=5, decimal_places=4)
     commission = models.DecimalField(**MONEY)
     seller_net = models.DecimalField(**MONEY)
@@ -145,6 +147,10 @@ class Order(models.Model):
                     + F("warranty_premiums_seller")
                 ),
                 name="order_total_divides_into_commission_net_and_premiums",
+            ),
+            models.CheckConstraint(
+                condition=Q(credit_applied__gte=0, credit_applied__lte=F("total")),
+                name="order_credit_within_total",
             ),
             models.CheckConstraint(
                 condition=Q(channel=Channel.O2O, pickup_code__isnull=False)
