@@ -237,6 +237,9 @@ ORDERS_PICKUP_FAILURE_WINDOW = timedelta(
     minutes=env.int("ORDERS_PICKUP_FAILURE_MINUTES", default=15)
 )
 ORDERS_PICKUP_LOCKOUT = timedelta(minutes=env.int("ORDERS_PICKUP_LOCKOUT_MINUTES", default=30))
+# Part returns (RMA): B2C buyers may return a part they no longer want within this many days
+# of delivery or collection (the statutory withdrawal period), whatever the seller's policy says.
+ORDERS_STATUTORY_RETURN_DAYS = env.int("ORDERS_STATUTORY_RETURN_DAYS", default=14)
 
 # smtp+tls://user:password@host:587 in production; printed to the console when unset.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -271,3 +274,12 @@ LOGGING = {
 if not DEBUG and not EMBEDDED:
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Cores and returns (issue 6): name their status enums in the API schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "ReturnStatusEnum": "orders.models.returns.ReturnStatus",
+        "ReturnKindEnum": "orders.models.returns.ReturnKind",
+        "CoreStatusEnum": "orders.models.returns.CoreStatus",
+    }
+)

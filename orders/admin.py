@@ -16,6 +16,9 @@ from marketplace.errors import DomainError
 from orders.models import (
     CommissionRate,
     InvoiceTerms,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
     Order,
     OrderEvent,
     OrderLine,
@@ -166,3 +169,29 @@ class PayoutAdmin(ReadOnlyAdmin):
             return payouts.payout_pay(payout=payout)
 
         _apply_each(self, request, queryset, service=pay_one, verb="Paid")
+
+
+# The credit ledger: append-only, so the admin only reads it (the database refuses changes too).
+
+
+class LedgerEntryInline(ReadOnlyInline):
+    model = LedgerEntry
+    fields = ["account", "amount", "currency", "balance_after"]
+    readonly_fields = fields
+
+
+@admin.register(LedgerAccount)
+class LedgerAccountAdmin(ReadOnlyAdmin):
+    list_display = ["id", "kind", "currency", "balance", "organisation", "user", "created_at"]
+    list_filter = ["kind", "currency"]
+    list_select_related = ["organisation", "user"]
+    search_fields = ["organisation__name", "organisation__slug", "user__username"]
+
+
+@admin.register(LedgerTransaction)
+class LedgerTransactionAdmin(ReadOnlyAdmin):
+    list_display = ["id", "created_at", "kind", "idempotency_key", "description"]
+    list_filter = ["kind"]
+    search_fields = ["=idempotency_key", "description"]
+    date_hierarchy = "created_at"
+    inlines = [LedgerEntryInline]

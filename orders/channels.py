@@ -39,3 +39,9 @@ def uses_tier_prices(channel: str, *, buyer_is_business: bool) -> bool:
 def holds_funds_in_escrow(channel: str) -> bool:
     """C2C money stays with the platform until the buyer confirms receipt (or time passes)."""
     return channel == Channel.C2C
+
+
+def allows_changed_mind_returns(channel: str) -> bool:
+    """Only consumers buying from a business have the statutory right to return a part they
+    no longer want; business buyers, private sales and outlet pickups do not."""
+    return channel == Channel.B2C

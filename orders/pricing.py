@@ -5,7 +5,7 @@ Every total the marketplace shows or charges is computed here and nowhere else.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from orders.models.choices import COLLECTION_KINDS, DeliveryKind
 from orders.money import CENT, Money, money_sum
@@ -153,3 +153,20 @@ def order_totals(
         warranty_buyer=buyer,
         warranty_seller=seller,
     )
+
+
+def split_credit(amount: Decimal, totals: Sequence[Decimal]) -> list[Decimal]:
+    """Share `amount` of credit across orders in proportion to their totals, to the cent; the
+    cents rounding leaves over go to the largest order. No order gets more than its total.
+
+    Raises ValueError when `amount` exceeds the sum of the totals.
+    """
+    whole = sum(totals, Decimal("0"))
+    if amount < 0 or amount > whole:
+        raise ValueError("Credit can cover at most the checkout's total.")
+    if amount == 0 or whole == 0:
+        return [Decimal("0.00") for _ in totals]
+    shares = [(amount * total / whole).quantize(CENT, rounding=ROUND_DOWN) for total in totals]
+    largest = max(range(len(totals)), key=lambda index: (totals[index], -index))
+    shares[largest] += amount - sum(shares, Decimal("0"))
+    return shares

@@ -55,3 +55,11 @@ def orders_sweep_task() -> dict:
     from orders.services.sweeps import orders_sweep
 
     return orders_sweep()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def cores_forfeit_due_task() -> int:
+    """Forfeit cores past their deadline (also part of `orders_sweep_task`); safe to run twice."""
+    from orders.services.cores import cores_forfeit_due
+
+    return cores_forfeit_due()

@@ -160,9 +160,8 @@ class _OrderSerializer(serializers.ModelSerializer):
     COMMON_FIELDS = [
         "id", "channel", "status", "payment_method", "payment", "po_number", "currency",
         "merchandise", "core_charges", "delivery_cost", "warranty_premiums_buyer", "total",
-        "delivery_kind",
-        "delivery_name", "pickup_location", "pickup_expires_at", "carrier", "tracking_number",
-        "delivered_at", "placed_at", "lines",
+        "credit_applied", "delivery_kind", "delivery_name", "pickup_location",
+        "pickup_expires_at", "carrier", "tracking_number", "delivered_at", "placed_at", "lines",
     ]  # fmt: skip
 
 
@@ -260,6 +259,17 @@ class CheckoutInputSerializer(serializers.Serializer):
     po_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     idempotency_key = serializers.CharField(
         max_length=80, required=False, allow_blank=True, default=""
+    )
+    use_credit = serializers.BooleanField(
+        required=False, default=False, help_text="Spend the buyer's credit before paying."
+    )
+    credit_amount = serializers.DecimalField(
+        **MONEY,
+        min_value=Decimal("0.01"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="At most this much credit (all that covers the total when absent).",
     )
 
     def validate(self, attrs):

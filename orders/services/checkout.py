@@ -37,7 +37,7 @@ from orders.models import (
 )
 from orders.money import Money
 from orders.parties import Buyer, seller_is_business
-from orders.services import stock, warranty
+from orders.services import credit, stock, warranty
 from orders.services.cart import cart_for
 from orders.tasks import order_notify_soon
 
@@ -58,6 +58,9 @@ class CheckoutRequest:
     po_number: str = ""
     card_payment_method: str = ""
     idempotency_key: str = ""
+    # Spend the buyer's credit first: up to `credit_amount`, or as much as covers the total.
+    use_credit: bool = False
+    credit_amount: Decimal | None = None
 
 
 SellerKey = tuple[int | None, int | None]
@@ -128,9 +131,28 @@ def _place(buyer: Buyer, request: CheckoutRequest) -> Checkout:
         by_seller[_seller_key(listing)].append(listing)
     options = _delivery_options(request.delivery_option_ids, by_seller)
     plans = _plan_orders(buyer, request, by_seller, options, (wanted, cover))
+    for plan, share in zip(plans, _credit_shares(buyer, request, plans), strict=True):
+        plan.credit_applied = share
     if request.payment_method == PaymentMethod.INVOICE:
         _check_credit(buyer, plans)
-    return _write(buyer, request, plans, cart)
+    checkout = _write(buyer, request, plans, cart)
+    spent = sum((plan.credit_applied for plan in plans), Decimal("0"))
+    credit.credit_spend(
+        buyer=buyer, checkout_id=checkout.pk, amount=spent, currency=checkout.currency
+    )
+    return checkout
+
+
+def _credit_shares(buyer: Buyer, request: CheckoutRequest, plans) -> list[Decimal]:
+    """Each order's part of the credit spent, in plan order (all zero without credit)."""
+    totals = [plan.totals.gross.amount for plan in plans]
+    if not request.use_credit:
+        return [Decimal("0.00") for _ in plans]
+    currency = plans[0].totals.gross.currency
+    amount = credit.credit_to_apply(
+        buyer, currency=currency, total=sum(totals), wanted=request.credit_amount
+    )
+    return pricing.split_credit(amount, totals)
 
 
 def _delivery_options(option_ids, by_seller) -> dict[SellerKey, DeliveryOption]:
@@ -160,6 +182,7 @@ class OrderPlan:
     lines: list[tuple[Listing, pricing.LineTerms]]
     totals: pricing.OrderTotals
     warranty_plans: dict[int, int] = field(default_factory=dict)  # listing id -> plan id
+    credit_applied: Decimal = Decimal("0.00")  # the buyer's credit spent on this order
 
 
 def _plan_orders(buyer, request, by_seller, options, cart) -> list[OrderPlan]:
@@ -280,7 +303,7 @@ def _check_credit(buyer: Buyer, plans: list[OrderPlan]) -> None:
         method=PaymentMethod.INVOICE,
         status=PaymentStatus.PENDING,
     ).aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    total = sum((plan.totals.gross.amount for plan in plans), Decimal("0"))
+    total = sum((plan.totals.gross.amount - plan.credit_applied for plan in plans), Decimal("0"))
     remaining = terms.credit_limit - outstanding
     if plans[0].totals.gross.currency != terms.currency or total > remaining:
         raise CreditLimitExceeded(
@@ -328,7 +351,12 @@ def _write(buyer: Buyer, request: CheckoutRequest, plans: list[OrderPlan], cart)
     )
     Payment.objects.bulk_create(
         [
-            Payment(order=order, method=order.payment_method, currency=currency, amount=order.total)
+            Payment(
+                order=order,
+                method=order.payment_method,
+                currency=currency,
+                amount=order.total - order.credit_applied,
+            )
             for order in orders
         ]
     )
@@ -363,6 +391,7 @@ def _order_row(checkout, buyer, request, plan: OrderPlan, accept_by) -> Order:
         warranty_premiums_buyer=totals.warranty_buyer.amount,
         warranty_premiums_seller=totals.warranty_seller.amount,
         total=totals.gross.amount,
+        credit_applied=plan.credit_applied,
         commission_rate=totals.commission_rate,
         commission=totals.commission.amount,
         seller_net=totals.seller_net.amount,

@@ -26,7 +26,7 @@ from orders.models import (
     PaymentMethod,
     PaymentStatus,
 )
-from orders.services import payments, stock
+from orders.services import cores, credit, payments, stock
 from orders.services.transitions import lock_order, move
 
 S = OrderStatus
@@ -61,10 +61,11 @@ def _fulfilment_may_start(order: Order) -> None:
 
 
 def _payment_secured(order: Order) -> None:
-    """A card order can only be accepted once its authorisation holds the money."""
+    """A card order can only be accepted once its authorisation holds the money (or credit
+    covered all of it)."""
     if order.payment_method == PaymentMethod.CARD:
-        payment_status = Payment.objects.values_list("status", flat=True).get(order=order)
-        if payment_status != PaymentStatus.AUTHORISED:
+        status, amount = Payment.objects.values_list("status", "amount").get(order=order)
+        if status != PaymentStatus.AUTHORISED and amount > 0:
             raise Conflict(
                 "The card payment of this order is not authorised; it cannot be accepted."
             )
@@ -93,13 +94,22 @@ def order_accept(*, order: Order, actor) -> Order:
         stock.take_stock(lines)
         _passport_record_sale(locked, lines, listings)
         move(locked, S.ACCEPTED, actor=actor)
-        if locked.payment_method == PaymentMethod.INVOICE:
+        if locked.payment.amount == 0:
+            _paid_by_credit(locked)
+        elif locked.payment_method == PaymentMethod.INVOICE:
             terms = InvoiceTerms.objects.get(organisation_id=locked.buyer_organisation_id)
             payments.invoice_issue(payment=locked.payment, net_days=terms.net_days)
     if locked.payment_method == PaymentMethod.CARD:
         payments.payment_capture(payment=locked.payment)
         locked.refresh_from_db()
     return locked
+
+
+def _paid_by_credit(order: Order) -> None:
+    """Credit covered the whole order: it is paid the moment the seller accepts it."""
+    payments.advance(payments.lock_payment(order.payment.pk), PaymentStatus.PAID)
+    if order.payment_method == PaymentMethod.CARD:
+        move(order, S.PAID, reason="Paid with credit.")
 
 
 def order_reject(*, order: Order, actor, reason: str) -> Order:
@@ -120,6 +130,7 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
         locked = lock_order(order.pk)
         stock_taken = locked.status in STOCK_TAKEN_STATUSES
         move(locked, S.CANCELLED, actor=actor, reason=reason)
+        credit.credit_reverse(locked)
         lines = _lines(locked)
         if stock_taken:
             stock.lock_listings(line.listing_id for line in lines)
@@ -175,6 +186,7 @@ def order_mark_delivered(*, order: Order, actor) -> Order:
         now = timezone.now()
         locked.delivered_at = now
         fields = ["delivered_at", *_becomes_payable(locked, now)]
+        cores.cores_create_for_order(locked, delivered_on=timezone.localdate(now))
         return move(locked, S.DELIVERED, actor=actor, fields=fields)
 
 
@@ -192,6 +204,7 @@ def order_collected(order: Order, *, actor) -> Order:
     now = timezone.now()
     order.delivered_at = now
     fields = ["delivered_at", *_becomes_payable(order, now)]
+    cores.cores_create_for_order(order, delivered_on=timezone.localdate(now))
     return move(order, S.COLLECTED, actor=actor, fields=fields)
 
 
@@ -228,9 +241,11 @@ def order_expire(*, order_id: int) -> Order | None:
         locked = lock_order(order_id)
         if locked.status == S.PLACED and locked.accept_by <= now:
             move(locked, S.EXPIRED, reason="The seller did not answer in time.")
+            credit.credit_reverse(locked)
             stock.release_holds(_lines(locked))
         elif locked.status == S.READY_FOR_PICKUP and locked.pickup_expires_at <= now:
             move(locked, S.EXPIRED, reason="Not collected in time.")
+            credit.credit_reverse(locked)
             lines = _lines(locked)
             stock.lock_listings(line.listing_id for line in lines)
             stock.return_stock(lines)

@@ -110,7 +110,7 @@ def checkout_authorise(*, checkout: Checkout, card_payment_method: str) -> None:
     from orders.services.orders import order_cancel
 
     payments = Payment.objects.filter(
-        order__checkout=checkout, status=PaymentStatus.PENDING
+        order__checkout=checkout, status=PaymentStatus.PENDING, amount__gt=0
     ).order_by("pk")
     declined = ""
     for payment in payments:
@@ -186,6 +186,8 @@ def payment_settle_after_cancel(*, payment_id: int, reason: str) -> Payment:
     payment = Payment.objects.get(pk=payment_id)
     if payment.status in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
         remaining = payment.amount - payment.refunded_amount
+        if remaining == 0:  # credit paid all of it, and the credit goes back on its own
+            return payment
         return payment_refund(payment=payment, amount=remaining, reason=reason)
     return payment_void(payment=payment)
 

@@ -31,7 +31,8 @@ def _never_authorised(now):
         status=OrderStatus.PLACED, payment_method=PaymentMethod.CARD
     ).filter(
         Q(payment__status=PaymentStatus.FAILED)
-        | Q(payment__status=PaymentStatus.PENDING, placed_at__lte=pending_since)
+        | Q(payment__status=PaymentStatus.PENDING, payment__amount__gt=0)
+        & Q(placed_at__lte=pending_since)
     )
 
 
@@ -63,6 +64,14 @@ def orders_sweep() -> dict[str, int]:
     ).select_related("payment")
     for refund in unsent.order_by("pk")[:BATCH]:
         done["refunds_sent"] += bool(payments.refund_send(refund=refund).stripe_refund_id)
+    done["cores_forfeited"] = _cores_forfeit_due()
     if any(done.values()):
         log.info("Orders sweep: %s", done)
     return done
+
+
+def _cores_forfeit_due() -> int:
+    """Cores not returned by their deadline are forfeited to the seller (issue 6)."""
+    from orders.services.cores import cores_forfeit_due
+
+    return cores_forfeit_due()

@@ -155,3 +155,13 @@ class StripeStub:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def sent_refunds(intent_id: str) -> list:
+    """The refunds localstripe holds for an intent, once every recorded refund is sent: tests
+    with a broker (`make test`) queue the sending task instead of running it, so the sweep,
+    which sends whatever is unsent, stands in for the worker."""
+    from orders.services.sweeps import orders_sweep
+
+    orders_sweep()
+    return stripe_refunds(intent_id)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from orders.models import AccountKind, LedgerEntry
+from orders.models import AccountKind, LedgerEntry, LedgerTransaction
 from orders.services.ledger import (
     IdempotencyKeyReused,
     InsufficientCredit,
@@ -77,3 +77,66 @@ def test_the_database_refuses_to_change_or_delete_an_entry(garage_credit):
             cursor.execute(statement, [entry.pk])
 
     assert LedgerEntry.objects.get(pk=entry.pk).amount == Decimal("10.00")
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="triggers tested on PostgreSQL")
+def test_the_database_refuses_to_change_or_delete_a_transaction(garage_credit):
+    posted = grant(garage_credit, "10.00", "goodwill:10")
+
+    for statement in (
+        "UPDATE orders_ledgertransaction SET idempotency_key = 'forged' WHERE id = %s",
+        "UPDATE orders_ledgertransaction SET description = 'forged' WHERE id = %s",
+        "DELETE FROM orders_ledgertransaction WHERE id = %s",
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [posted.pk])
+
+    assert LedgerTransaction.objects.get(pk=posted.pk).idempotency_key == "goodwill:10"
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="triggers tested on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_that_does_not_balance_is_refused_at_commit(garage_credit):
+    # given a transaction and a single entry written with raw SQL, past ledger_post's checks
+    def insert_unbalanced():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO orders_ledgertransaction "
+                "(idempotency_key, kind, description, fingerprint, created_at) "
+                "VALUES ('forged:1', 'goodwill', 'Money from nowhere', '', now()) RETURNING id"
+            )
+            (transaction_id,) = cursor.fetchone()
+            cursor.execute(
+                "INSERT INTO orders_ledgerentry "
+                "(transaction_id, account_id, amount, currency, balance_after) "
+                "VALUES (%s, %s, 500, 'USD', 500)",
+                [transaction_id, garage_credit.pk],
+            )
+
+    # when it commits, then the deferred trigger refuses it and nothing stays
+    with pytest.raises(IntegrityError, match="does not balance"):
+        insert_unbalanced()
+    assert not LedgerTransaction.objects.filter(idempotency_key="forged:1").exists()
+    assert balance_from_entries(garage_credit) == Decimal("0.00")
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="triggers tested on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_balanced_transaction_inserted_directly_is_accepted_at_commit(garage_credit):
+    # The trigger refuses only what does not balance: the same raw insert with both sides goes in.
+    goodwill = platform_account(AccountKind.GOODWILL, "USD")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO orders_ledgertransaction "
+            "(idempotency_key, kind, description, fingerprint, created_at) "
+            "VALUES ('direct:1', 'goodwill', 'Both sides', '', now()) RETURNING id"
+        )
+        (transaction_id,) = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO orders_ledgerentry "
+            "(transaction_id, account_id, amount, currency, balance_after) "
+            "VALUES (%s, %s, 5, 'USD', 5), (%s, %s, -5, 'USD', -5)",
+            [transaction_id, garage_credit.pk, transaction_id, goodwill.pk],
+        )
+
+    assert LedgerEntry.objects.filter(transaction_id=transaction_id).count() == 2
