@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=14)),
                 ('currency', models.CharField(max_length=3)),
-                ('balance_after', models.DecimalField(decimal_places=2, max_digits=14)),
+                ('balance_after', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
             ],
             options={
                 'ordering': ['id'],

@@ -3,10 +3,12 @@
 Every business event (a core credited, credit spent at checkout or given back, a deposit
 forfeited to a seller, a warranty payout as credit, goodwill) is one `LedgerTransaction` of at
 least two `LedgerEntry` rows summing to zero, under an idempotency key derived from the event.
-An account's `balance` is the sum of its entries, kept in step under the account's row lock;
-a customer's account can never go below zero (CHECK). Database triggers refuse any UPDATE or
-DELETE of entries and transactions, and a deferred trigger refuses a transaction that does not
-balance (PostgreSQL).
+A customer's account (a buyer's credit, what a seller is owed) keeps its `balance`, the sum of
+its entries, in step under the account's row lock, and can never go below zero (CHECK). The
+platform's own accounts take part in nearly every posting: locking them would queue every
+posting behind one row, so they keep no cached balance and are summed when read. Database
+triggers refuse any UPDATE or DELETE of entries and transactions, and a deferred trigger
+refuses a transaction that does not balance (PostgreSQL).
 """
 
 from django.conf import settings
@@ -41,6 +43,7 @@ class LedgerAccount(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     currency = models.CharField(max_length=3)
+    # Customers' accounts only; a platform account's balance is the sum of its entries.
     balance = models.DecimalField(**MONEY, default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -106,8 +109,9 @@ class LedgerEntry(models.Model):
     account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries")
     amount = models.DecimalField(**MONEY)
     currency = models.CharField(max_length=3)
-    # The account's balance just after this entry, for statements with a running balance.
-    balance_after = models.DecimalField(**MONEY)
+    # The customer account's balance just after this entry, for statements with a running
+    # balance (none on the platform's accounts, which keep no cached balance).
+    balance_after = models.DecimalField(**MONEY, null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -1,13 +1,14 @@
 """Posting to the credit ledger: one balanced transaction per business event, exactly once.
 
-`ledger_post` is the only writer. It locks the accounts it touches in id order (so concurrent
-postings queue instead of deadlocking), re-reads their balances under the lock, refuses to
-take a customer's account below zero, and writes the transaction, its entries and the new
-balances together. The idempotency key names the event (`core_return:12:accepted`): posting
-the same key again returns the first transaction when the content is the same, and is refused
-when it differs. The database backs all of it: a CHECK on customers' balances, triggers that
-refuse UPDATE and DELETE of entries, and (PostgreSQL) a deferred check that each transaction
-balances.
+`ledger_post` is the only writer. It locks the customer accounts it touches in id order (so
+concurrent postings queue instead of deadlocking), re-reads their balances under the lock,
+refuses to take one below zero, and writes the transaction, its entries and the new balances
+together. The platform's accounts are not locked: they keep no cached balance (see
+`orders.models.credit`), so postings to them never wait for each other. The idempotency key
+names the event (`core_return:12:accepted`): posting the same key again returns the first
+transaction when the content is the same, and is refused when it differs. The database backs
+all of it: a CHECK on customers' balances, triggers that refuse UPDATE and DELETE of entries,
+and (PostgreSQL) a deferred check that each transaction balances.
 """
 
 import hashlib
@@ -120,7 +121,7 @@ def ledger_post(
 
 
 def _write(key, kind, description, postings, fingerprint) -> LedgerTransaction:
-    ids = sorted({posting.account.pk for posting in postings})
+    ids = sorted({p.account.pk for p in postings if p.account.kind in NON_NEGATIVE_KINDS})
     accounts = {
         account.pk: account
         for account in LedgerAccount.objects.select_for_update(no_key=True)
@@ -134,9 +135,8 @@ def _write(key, kind, description, postings, fingerprint) -> LedgerTransaction:
     change: dict[int, Decimal] = defaultdict(Decimal)
     for posting in postings:
         change[posting.account.pk] += posting.amount
-    for account_id, amount in change.items():
-        account = accounts[account_id]
-        if account.kind in NON_NEGATIVE_KINDS and account.balance + amount < 0:
+    for account_id, account in accounts.items():
+        if account.balance + change[account_id] < 0:
             raise InsufficientCredit(
                 f"Only {account.balance} {account.currency} of credit is available.",
                 fields={"credit": [f"Only {account.balance} {account.currency} available."]},
@@ -147,23 +147,36 @@ def _write(key, kind, description, postings, fingerprint) -> LedgerTransaction:
     running = {pk: account.balance for pk, account in accounts.items()}
     entries = []
     for posting in postings:
-        running[posting.account.pk] += posting.amount
+        pk = posting.account.pk
+        if pk in running:
+            running[pk] += posting.amount
         entries.append(
             LedgerEntry(
                 transaction=record,
-                account_id=posting.account.pk,
+                account_id=pk,
                 amount=posting.amount,
                 currency=posting.account.currency,
-                balance_after=running[posting.account.pk],
-            )  # fmt: skip
+                balance_after=running.get(pk),
+            )
         )
     LedgerEntry.objects.bulk_create(entries)
-    for account_id, amount in change.items():
-        LedgerAccount.objects.filter(pk=account_id).update(balance=F("balance") + amount)
+    for account_id in accounts:
+        LedgerAccount.objects.filter(pk=account_id).update(
+            balance=F("balance") + change[account_id]
+        )
     return record
 
 
+def account_balance(account: LedgerAccount) -> Decimal:
+    """What an account holds now: the cached balance of a customer's account, the sum of the
+    entries of a platform account."""
+    if account.kind in NON_NEGATIVE_KINDS:
+        return LedgerAccount.objects.values_list("balance", flat=True).get(pk=account.pk)
+    return balance_from_entries(account)
+
+
 def balance_from_entries(account: LedgerAccount) -> Decimal:
-    """The balance as the sum of the account's entries (the cached `balance` must equal it)."""
+    """The balance as the sum of the account's entries (a customer account's cached `balance`
+    must equal it)."""
     total = LedgerEntry.objects.filter(account=account).aggregate(total=Sum("amount"))["total"]
     return total or Decimal("0.00")

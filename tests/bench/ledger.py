@@ -231,7 +231,8 @@ SELECT
 + (SELECT count(*) FROM orders_ledgeraccount a
    LEFT JOIN (SELECT account_id, sum(amount) AS total FROM orders_ledgerentry
               GROUP BY account_id) e ON e.account_id = a.id
-   WHERE a.balance <> coalesce(e.total, 0))
+   WHERE a.kind IN ('buyer_credit', 'seller_receivable')
+     AND a.balance <> coalesce(e.total, 0))
 + (SELECT count(*) FROM orders_ledgeraccount
    WHERE kind IN ('buyer_credit', 'seller_receivable') AND balance < 0)
 """

@@ -12,7 +12,7 @@ from orders.models import AccountKind, CoreObligation, Order
 from orders.services import orders as order_services
 from orders.services import pickups
 from orders.services.cores import return_photo_add
-from orders.services.ledger import account_for, platform_account
+from orders.services.ledger import account_balance, account_for, platform_account
 from tests.orders.api_fixtures import give_invoice_terms, member_of
 from tests.orders.conftest import listing_of, outlet_option, place, seller_with_shipping
 
@@ -82,7 +82,7 @@ def seller_receivable(order: Order) -> Decimal:
 
 
 def core_deposits(currency="USD") -> Decimal:
-    return platform_account(AccountKind.CORE_DEPOSITS, currency).balance
+    return account_balance(platform_account(AccountKind.CORE_DEPOSITS, currency))
 
 
 def png(name="core.png") -> SimpleUploadedFile:
