@@ -18,10 +18,12 @@ from orders.models import (
     SellerReturnPolicy,
 )
 from orders.services import cores, pickups, returns
+from orders.services import orders as order_services
 from orders.services.ledger import account_for, balance_from_entries
 from orders.services.returns import RETURN_CODE_ALPHABET
 from orders.services.sweeps import orders_sweep
 from tests.marketplace.factories import MembershipFactory, OrganisationFactory
+from tests.orders.conftest import listing_of, place, seller_with_shipping
 from tests.orders.core_scenes import (
     CORE_CHARGE,
     add_photo,
@@ -417,3 +419,33 @@ def test_two_acceptances_at_the_same_moment_credit_the_core_once(received, consu
     assert received.events.filter(to_status="accepted").count() == 1
     key = f"core_return:{received.pk}:credited"
     assert LedgerTransaction.objects.filter(idempotency_key=key).count() == 1
+
+
+def test_core_credit_is_spent_on_a_second_order_and_given_back_when_it_is_cancelled(
+    consumer, outlet, outlet_staff, outlet_counter
+):
+    # given the credit of a core returned and accepted in full
+    order = collected_at_outlet(consumer, outlet, outlet_staff, outlet_counter)
+    case = cores.core_return_open(obligation=core_of(order), actor=consumer.user)
+    case = returns.return_drop_off(outlet=outlet, user=outlet_staff, code=case.code)
+    case = returns.return_receive(case=case, actor=seller_user_of(order))
+    cores.core_inspect(case=case, actor=seller_user_of(order), findings=[])
+    assert buyer_credit(consumer) == CORE_CHARGE
+
+    # when the buyer spends it on a second order, paying the rest by card
+    seller, parcel = seller_with_shipping()
+    second = place(consumer, {listing_of(seller, price=Decimal("60.00")): 1}, [parcel],
+                   payment_method="card", card_payment_method="pm_card_visa",
+                   use_credit=True).orders.get()  # fmt: skip
+
+    # then the credit pays first and the card the rest
+    assert second.credit_applied == CORE_CHARGE
+    assert second.payment.amount == second.total - CORE_CHARGE
+    assert buyer_credit(consumer) == 0
+
+    # when that order is cancelled, the spend is reversed, once
+    order_services.order_cancel_by_buyer(order=second, actor=consumer.user)
+    assert buyer_credit(consumer) == CORE_CHARGE
+    with pytest.raises(TransitionNotAllowed):
+        order_services.order_cancel_by_buyer(order=second, actor=consumer.user)
+    assert buyer_credit(consumer) == CORE_CHARGE
