@@ -12,8 +12,9 @@ Which reasons a buyer may give depends on the channel and on how long ago the pa
 What an accepted return refunds: the merchandise of the returned units, plus the share of the
 warranty premium the buyer paid for them (their cover ends with the sale), minus the seller's
 restocking fee. The fee applies only to a change of mind: a part that does not fit, arrived
-damaged, is not as described or is faulty is never charged for coming back. Delivery and the
-core charge are not part of an RMA refund: the core charge stays with the core-return process.
+damaged, is not as described or is faulty is never charged for coming back. Delivery is not
+refunded; the core deposits of the returned units come back with them
+(their cores are owed no more).
 """
 
 from dataclasses import dataclass

@@ -204,14 +204,16 @@ class CoreStatus(models.TextChoices):
     CREDITED = "credited", "Credited"
     REJECTED = "rejected", "Rejected at inspection"
     FORFEITED = "forfeited", "Forfeited to the seller"
+    RELEASED = "released", "Released: the part itself was returned"
 
 
 CORE_TRANSITIONS: dict[str, set[str]] = {
-    CoreStatus.OWED: {CoreStatus.RETURNING, CoreStatus.FORFEITED},
+    CoreStatus.OWED: {CoreStatus.RETURNING, CoreStatus.FORFEITED, CoreStatus.RELEASED},
     CoreStatus.RETURNING: {CoreStatus.CREDITED, CoreStatus.REJECTED, CoreStatus.OWED},
-    CoreStatus.REJECTED: {CoreStatus.RETURNING, CoreStatus.FORFEITED},
+    CoreStatus.REJECTED: {CoreStatus.RETURNING, CoreStatus.FORFEITED, CoreStatus.RELEASED},
     CoreStatus.CREDITED: set(),
     CoreStatus.FORFEITED: set(),
+    CoreStatus.RELEASED: set(),
 }
 
 

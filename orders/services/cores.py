@@ -18,6 +18,7 @@ refuse a second outcome, and the idempotency key names the case.
 
 import logging
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -64,6 +65,22 @@ def _core_move(obligation: CoreObligation, to_status: str, fields=()) -> None:
 
 def lock_obligation(obligation_id: int) -> CoreObligation:
     return CoreObligation.objects.select_for_update(of=("self",), no_key=True).get(pk=obligation_id)
+
+
+def cores_release_for_returned_part(*, order_line_id: int, quantity: int) -> Decimal:
+    """The part itself came back (an accepted return for refund): up to `quantity` of the
+    line's cores still owed, or rejected, are owed no more, and their deposits go back to the
+    buyer with the part. Returns the deposits released. Runs in the caller's transaction."""
+    owed = (
+        CoreObligation.objects.select_for_update(no_key=True)
+        .filter(order_line_id=order_line_id, status__in=[CoreStatus.OWED, CoreStatus.REJECTED])
+        .order_by("unit")[:quantity]
+    )
+    released = Decimal("0")
+    for obligation in owed:
+        _core_move(obligation, CoreStatus.RELEASED)
+        released += obligation.deposit
+    return released
 
 
 # Cores become owed

@@ -46,7 +46,7 @@ from orders.models import (
     SellerReturnPolicy,
 )
 from orders.parties import Buyer
-from orders.services import stock
+from orders.services import cores, stock
 from orders.services.ledger import Posting, account_for, ledger_post, platform_account
 from orders.services.payments import lock_payment, refund_record
 from orders.services.returns import lock_return, return_code_issue, return_move, return_open
@@ -244,7 +244,9 @@ def rma_inspect(
 def _accept(case: ReturnCase, *, actor, resellable: bool) -> ReturnCase:
     line = OrderLine.objects.select_related("order").get(pk=case.order_line_id)
     refund = rma_rules.rma_refund(_returned_units(case, line), restocking_fee=case.restocking_fee)
-    case.payout_amount = refund.total
+    # The cores of the returned units are owed no more: their deposits go back with the part.
+    deposits = cores.cores_release_for_returned_part(order_line_id=line.pk, quantity=case.quantity)
+    case.payout_amount = refund.total + deposits
     case.resellable = resellable
     return_move(
         case,
@@ -253,7 +255,7 @@ def _accept(case: ReturnCase, *, actor, resellable: bool) -> ReturnCase:
         reason=case.inspection_notes or f"Accepted: {refund.total} {case.currency} refunded.",
         fields=["payout_amount", "resellable", "inspection_notes"],
     )
-    _pay_refund(case, line.order, refund.total)
+    _pay_refund(case, line.order, case.payout_amount)
     _refund_order_when_all_returned(line.order, actor=actor)
     if resellable:
         stock.lock_listings([line.listing_id])

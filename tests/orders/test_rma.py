@@ -344,3 +344,30 @@ def test_racing_inspections_credit_the_buyer_once(consumer):
     credit = account_for(AccountKind.BUYER_CREDIT, currency=order.currency, user=consumer.user)
     assert credit.balance == Decimal("89.00")
     assert LedgerTransaction.objects.filter(kind="rma_refund").count() == 1
+
+
+def test_returning_a_remanufactured_part_gives_back_its_core_deposit_and_owes_no_core(
+    consumer, outlet, outlet_staff, outlet_counter
+):
+    from orders.models import CoreStatus
+    from orders.services import cores, returns
+    from orders.services.rma import RmaDetails, rma_approve, rma_inspect, rma_request
+    from tests.orders.core_scenes import CORE_CHARGE, collected_at_outlet, core_of
+
+    # given a reman alternator with a core charge, collected and paid at the counter
+    order = collected_at_outlet(consumer, outlet, outlet_staff, outlet_counter)
+    line = order.lines.get()
+    seller_user = order.seller_organisation.memberships.first().user
+
+    # when it goes back for refund because it does not fit
+    details = RmaDetails(quantity=1, reason="wrong_fitment", description="Wrong pulley")
+    case = rma_request(order_line=line, buyer=consumer, details=details)
+    case = rma_approve(case=case, actor=seller_user)
+    case = returns.return_drop_off(outlet=outlet, user=outlet_staff, code=case.code)
+    case = returns.return_receive(case=case, actor=seller_user)
+    case = rma_inspect(case=case, actor=seller_user, accept=True, resellable=True)
+
+    # then the refund includes the core deposit, and no core is owed or can be forfeited
+    assert case.payout_amount == line.unit_price + CORE_CHARGE
+    assert core_of(order).status == CoreStatus.RELEASED
+    assert cores.cores_forfeit_due(today=core_of(order).due_on.replace(year=2100)) == 0
