@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from marketplace.errors import DomainError
 from orders.models import (
     CommissionRate,
+    CoreObligation,
     InvoiceTerms,
     LedgerAccount,
     LedgerEntry,
@@ -26,6 +27,9 @@ from orders.models import (
     Payout,
     PayoutAccount,
     Refund,
+    ReturnCase,
+    ReturnEvent,
+    SellerReturnPolicy,
 )
 from orders.services import orders as order_services
 from orders.services import payments, payouts
@@ -195,3 +199,55 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
     search_fields = ["=idempotency_key", "description"]
     date_hierarchy = "created_at"
     inlines = [LedgerEntryInline]
+
+
+class ReturnEventInline(admin.TabularInline):
+    model = ReturnEvent
+    fields = ["from_status", "to_status", "reason", "actor", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReturnCase)
+class ReturnCaseAdmin(admin.ModelAdmin):
+    """Returns move only through their services (codes, drop-offs, inspections, refunds)."""
+
+    list_display = ["id", "kind", "status", "order_line", "quantity", "payout_amount", "created_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["code", "order_line__seller_sku", "order_line__title"]
+    list_select_related = ["order_line"]
+    readonly_fields = [field.name for field in ReturnCase._meta.fields]
+    inlines = [ReturnEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CoreObligation)
+class CoreObligationAdmin(admin.ModelAdmin):
+    list_display = ["id", "order_line", "unit", "deposit", "currency", "due_on", "status"]
+    list_filter = ["status"]
+    list_select_related = ["order_line"]
+    readonly_fields = [field.name for field in CoreObligation._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SellerReturnPolicy)
+class SellerReturnPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "seller_organisation", "seller_user", "return_window_days", "restocking_fee_rate",
+        "outlets_inspect_cores",
+    ]  # fmt: skip
+    autocomplete_fields = ["seller_organisation", "seller_user"]
