@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL and Redis are installed and running, and that the test role exists.
+# Makes sure PostgreSQL, Redis and Chromium are installed, the services running, and that the
+# test role exists.
 set -euo pipefail
 role="${1:-marketplace}"
 
@@ -7,6 +8,8 @@ need_apt=()
 command -v pg_ctlcluster >/dev/null || need_apt+=(postgresql postgresql-contrib)
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v curl >/dev/null || need_apt+=(curl)
+# The browser tests drive Debian's Chromium (Playwright's own browser downloads are not used).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"

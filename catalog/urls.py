@@ -1,0 +1,9 @@
+"""The catalog's pages (the API is in catalog/api)."""
+
+from django.urls import path
+
+from catalog import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]

@@ -1,0 +1,3 @@
+"""The ordering pages (the API is in orders/api)."""
+
+urlpatterns: list = []
