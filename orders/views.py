@@ -117,7 +117,7 @@ def cart_add(request, listing_id: int):
             messages.error(request, error.message)
         else:
             messages.success(request, f"{listing.title} is in your cart.")
-    return redirect("cart")
+    return redirect("cart-page")
 
 
 @login_required
@@ -177,7 +177,7 @@ def sale_decide(request, order_id: int):
         selectors.orders_of_seller(request.user, seller.organisation), pk=order_id
     )
     if request.method != "POST":
-        return redirect("sales")
+        return redirect("sales-page")
     try:
         if request.POST.get("action") == "accept":
             order_services.order_accept(order=order, actor=request.user)
@@ -189,4 +189,4 @@ def sale_decide(request, order_id: int):
             messages.success(request, f"Order {order.pk} rejected.")
     except DomainError as error:
         messages.error(request, f"Order {order.pk}: {error.message}")
-    return redirect("sales")
+    return redirect("sales-page")
