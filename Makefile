@@ -15,7 +15,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_SECRET_KEY=test-only-secret
 BENCH ?=
 N ?=
 
-.PHONY: run test lint bench fuzz services install install-test clean
+.PHONY: run test lint bench fuzz screenshots services install install-test clean
 
 run: install $(VPIC_DB)
 	$(BIN)/python manage.py migrate --noinput
@@ -37,6 +37,10 @@ bench: install-test $(VPIC_DB)
 	@scripts/services.sh $(PG_ROLE) >&2
 	@scripts/localstripe.sh $(BIN)/localstripe $(LOCALSTRIPE_PORT) >&2
 	@$(TEST_ENV) $(BIN)/python -m tests.bench $(BENCH) $(if $(N),--n $(N))
+
+# PNGs of the main pages on the demo data, for the README (Debian's Chromium).
+screenshots: install-test $(VPIC_DB) services
+	$(BIN)/python scripts/screenshots.py
 
 fuzz: install-test $(VPIC_DB) services
 	$(TEST_ENV) scripts/fuzz_api.sh

@@ -81,3 +81,15 @@ def test_another_seller_cannot_decide_an_order(garage_buyer, other_dismantler_ow
 
     assert response.status_code == 404
     assert Order.objects.get().status == OrderStatus.PLACED
+
+
+def test_the_navigation_shows_each_party_its_own_pages(
+    garage_buyer, outlet_staff, dismantler_owner
+):
+    garage = signed_in(garage_buyer.user).get("/").content
+    outlet = signed_in(outlet_staff).get("/").content
+    seller = signed_in(dismantler_owner).get("/").content
+
+    assert b"Pickup console" not in garage and b">Sales<" not in garage
+    assert b"Pickup console" in outlet
+    assert b">Sales<" in seller
