@@ -7,5 +7,4 @@ from catalog import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search_page, name="search-page"),
-    path("parts/<int:listing_id>/", views.part_page, name="part-page"),
 ]

@@ -21,7 +21,6 @@ from catalog.search_page import (
     search_request_or_errors,
 )
 from catalog.selectors import listings_public
-from certification.offers import warranty_offers
 
 # What a condition and a grade mean to someone who does not sell parts for a living.
 CONDITION_EXPLAINED = {
@@ -125,20 +124,19 @@ def _listing_for_page(listing_id: int):
     return get_object_or_404(queryset, pk=listing_id)
 
 
-def part_page(request, listing_id: int):
-    """A published listing with everything a buyer weighs: fitment, donor, condition in plain
-    words, seller, certificates, warranty offers and the passport. A fixed number of queries."""
+def part_page_context(listing_id: int) -> dict:
+    """What the part page shows of a published listing: fitment, donor, condition in plain
+    words, seller, certificates and the passport, in a fixed number of queries. The page itself
+    is served by `certification.views.part_page`, which adds the warranty offers (the catalog
+    does not know about warranty plans). Raises Http404 for a listing that is not published."""
     listing = _listing_for_page(listing_id)
-    today = timezone.localdate()
-    context = {
+    return {
         "listing": listing,
         "photos": listing.photos.all(),
         "condition_explained": CONDITION_EXPLAINED.get(listing.condition, ""),
         "grade_explained": GRADE_EXPLAINED.get(listing.grade, ""),
         "fitments": listing.part.fitments.all() if listing.part else [],
         "badges": badges_of([listing]).get(listing.pk, []),
-        "offers": warranty_offers([listing], on=today)[listing.pk],
         "passport": listing.passport.all(),
         "verification": passport_verify(listing=listing),
     }
-    return render(request, "catalog/part.html", context)

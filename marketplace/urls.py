@@ -14,6 +14,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("catalog.urls")),
+    path("", include("certification.urls")),
     path("", include("orders.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

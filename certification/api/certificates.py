@@ -230,23 +230,24 @@ class CertificateDetailApi(generics.RetrieveAPIView):
 
 
 class CertificateActionApi(generics.GenericAPIView):
-    """Base of the one-transition endpoints: finds the certificate among the caller's."""
+    """The one-transition endpoints: find the certificate among the caller's certifier's and
+    call the transition's service (`service`, set by each endpoint) with the reason given."""
 
     permission_classes = CERTIFIER
     serializer_class = CertificateDetailSerializer
     input_serializer = CertificateReasonInputSerializer
+    service = None  # one of the certificate_* transition services
 
     def get_queryset(self):
         return selectors.certificate_with_history(_acting(self))
-
-    def act(self, certificate: Certificate, reason: str) -> None:
-        raise NotImplementedError
 
     def post(self, request, pk: int):
         certificate = self.get_object()
         data = self.input_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        self.act(certificate, data.validated_data["reason"])
+        self.service(
+            certificate=certificate, actor=request.user, reason=data.validated_data["reason"]
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
 
 
@@ -254,10 +255,7 @@ class CertificateActionApi(generics.GenericAPIView):
     request=CertificateReasonInputSerializer, responses={200: CertificateDetailSerializer}
 )
 class CertificateSuspendApi(CertificateActionApi):
-    def act(self, certificate, reason):
-        services.certificate_suspend(
-            certificate=certificate, actor=self.request.user, reason=reason
-        )
+    service = staticmethod(services.certificate_suspend)
 
 
 @extend_schema(
@@ -265,19 +263,14 @@ class CertificateSuspendApi(CertificateActionApi):
 )
 class CertificateReinstateApi(CertificateActionApi):
     input_serializer = CertificateReinstateInputSerializer
-
-    def act(self, certificate, reason):
-        services.certificate_reinstate(
-            certificate=certificate, actor=self.request.user, reason=reason
-        )
+    service = staticmethod(services.certificate_reinstate)
 
 
 @extend_schema(
     request=CertificateReasonInputSerializer, responses={200: CertificateDetailSerializer}
 )
 class CertificateRevokeApi(CertificateActionApi):
-    def act(self, certificate, reason):
-        services.certificate_revoke(certificate=certificate, actor=self.request.user, reason=reason)
+    service = staticmethod(services.certificate_revoke)
 
 
 class CertificateEvidenceAddApi(generics.GenericAPIView):

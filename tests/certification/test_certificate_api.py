@@ -255,7 +255,7 @@ def test_verification_of_a_revoked_number_says_revoked_and_not_why(
 
 
 def test_verification_of_an_unknown_number_is_a_404_saying_so(api_client):
-    response = _verify(api_client, "GOLDREMA-XXXXXXXXXXXX")
+    response = _verify(api_client, "GOLDREMA-NO5UCHNUMB3R")
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "certificate_not_found"

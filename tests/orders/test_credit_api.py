@@ -116,7 +116,7 @@ def test_another_buyers_statement_is_empty(garage, garage_client):
 
 
 def test_the_statement_needs_a_known_currency(garage_client):
-    response = garage_client.get("/api/v1/credit/statement/?currency=XXX")
+    response = garage_client.get("/api/v1/credit/statement/?currency=ZZZ")
 
     assert response.status_code == 400
     assert "currency" in response.json()["error"]["fields"]
@@ -211,7 +211,7 @@ def test_an_operator_grants_goodwill_to_an_individual(consumer, platform_operato
         ({"amount": "-5.00"}, "amount"),
         ({"organisation": "no-such-garage"}, "organisation"),
         ({"user": "operator"}, "organisation"),  # both an organisation and a user
-        ({"currency": "XXX"}, "currency"),
+        ({"currency": "ZZZ"}, "currency"),
     ],
 )
 def test_goodwill_with_bad_input_is_refused_with_the_field(
