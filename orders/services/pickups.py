@@ -5,6 +5,9 @@ may get a code wrong ORDERS_PICKUP_MAX_FAILURES times in ORDERS_PICKUP_FAILURE_W
 they are locked out for ORDERS_PICKUP_LOCKOUT, whatever code they try.
 """
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +25,7 @@ from orders.services import orders as order_services
 from orders.services import payments
 from orders.services.transitions import lock_order
 
+T = TypeVar("T")
 COLLECTION_METHODS = ("cash", "card_terminal")
 
 
@@ -62,25 +66,31 @@ def _record_failure(row: PickupLockout, now) -> None:
     row.save()
 
 
-def pickup_find(*, outlet: Organisation, user: User, code: str) -> Order:
-    """The order waiting at one of `outlet`'s counters under `code`.
-
-    A wrong code counts against the staff member (the count is committed even though the
-    look-up fails). Raises PickupLockedOut (429) while locked out, PickupCodeNotFound (404).
-    """
+def code_lookup(*, outlet: Organisation, user: User, code: str, find: Callable[[str], T | None]):
+    """What `find` returns for a code an outlet's staff member typed (pickup or return codes),
+    under that staff member's lockout: a miss counts against them, and the count is committed
+    even though the caller then refuses. Raises PickupLockedOut (429) while locked out."""
     now = timezone.now()
     with transaction.atomic():
         row = _lockout_row(outlet, user)
         _refuse_if_locked(row, now)
-        order = (
-            Order.objects.filter(
-                pickup_code=normalise_pickup_code(code), pickup_location__organisation=outlet
-            )
-            .select_related("pickup_location", "payment")
-            .first()
-        )
-        if order is None:
+        found = find(normalise_pickup_code(code))
+        if found is None:
             _record_failure(row, now)
+    return found
+
+
+def pickup_find(*, outlet: Organisation, user: User, code: str) -> Order:
+    """The order waiting at one of `outlet`'s counters under `code`.
+
+    Raises PickupLockedOut (429) while locked out, PickupCodeNotFound (404).
+    """
+    waiting = Order.objects.filter(pickup_location__organisation=outlet).select_related(
+        "pickup_location", "payment"
+    )
+    order = code_lookup(
+        outlet=outlet, user=user, code=code, find=lambda c: waiting.filter(pickup_code=c).first()
+    )
     if order is None:
         raise PickupCodeNotFound("No order at this outlet has that pickup code.")
     return order

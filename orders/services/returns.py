@@ -13,18 +13,12 @@ towards the same per-staff lockout as pickup codes (`PickupLockout`).
 import secrets
 
 from django.db import transaction
-from django.utils import timezone
 
 from catalog.models import Location, LocationKind
 from marketplace.errors import Conflict, DomainError, check_transition
 from marketplace.models import Organisation, User
 from orders.models import RETURN_TRANSITIONS, ReturnCase, ReturnEvent, ReturnStatus
-from orders.services.pickups import (
-    _lockout_row,
-    _record_failure,
-    _refuse_if_locked,
-    normalise_pickup_code,
-)
+from orders.services.pickups import code_lookup
 
 RETURN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RETURN_CODE_LENGTH = 10
@@ -104,16 +98,13 @@ def _outlet_counter(outlet: Organisation, location_id: int | None) -> Location:
 def return_find_by_code(*, outlet: Organisation, user: User, code: str) -> ReturnCase:
     """The case under `code`, for an outlet's staff member. Any outlet may take any return.
 
-    A wrong code counts against the staff member (committed even though the look-up fails).
+    A wrong code counts against the staff member, as pickup codes do (one lockout for both).
     Raises PickupLockedOut (429) while locked out, ReturnCodeNotFound (404).
     """
-    now = timezone.now()
-    with transaction.atomic():
-        row = _lockout_row(outlet, user)
-        _refuse_if_locked(row, now)
-        case = ReturnCase.objects.filter(code=normalise_pickup_code(code)).first()
-        if case is None:
-            _record_failure(row, now)
+    case = code_lookup(
+        outlet=outlet, user=user, code=code,
+        find=lambda c: ReturnCase.objects.filter(code=c).first(),
+    )  # fmt: skip
     if case is None:
         raise ReturnCodeNotFound("No return has that code.")
     return case
