@@ -15,7 +15,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_SECRET_KEY=test-only-secret
 BENCH ?=
 N ?=
 
-.PHONY: run test lint bench fuzz screenshots services install install-test clean
+.PHONY: run test lint bench fuzz screenshots services install install-test clean messages
 
 run: install $(VPIC_DB)
 	$(BIN)/python manage.py migrate --noinput
@@ -41,6 +41,11 @@ bench: install-test $(VPIC_DB)
 # PNGs of the main pages on the demo data, for the README (Debian's Chromium).
 screenshots: install-test $(VPIC_DB) services
 	$(BIN)/python scripts/screenshots.py
+
+# Extract the pages' messages into locale/zh_Hans and compile it (needs GNU gettext); the tests
+# fail until every new message is translated.
+messages: install-test services
+	$(BIN)/python manage.py update_messages
 
 fuzz: install-test $(VPIC_DB) services
 	$(TEST_ENV) scripts/fuzz_api.sh

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from math import ceil
 
 from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 
 from catalog.api.search import search_request_from
@@ -19,17 +21,20 @@ from marketplace.errors import DomainError
 CONDITION_LABELS = dict(Condition.choices)
 GRADE_LABELS = dict(Grade.choices)
 FACET_TITLES = {
-    "condition": "Condition",
-    "grade": "Grade",
-    "part_type": "Part type",
-    "make": "Make",
-    "seller_kind": "Seller",
-    "certified": "Certified",
-    "price_band": "Price",
+    "condition": gettext_lazy("Condition"),
+    "grade": gettext_lazy("Grade"),
+    "part_type": gettext_lazy("Part type"),
+    "make": gettext_lazy("Make"),
+    "seller_kind": gettext_lazy("Seller"),
+    "certified": gettext_lazy("Certified"),
+    "price_band": gettext_lazy("Price"),
 }
 # Facets whose value is itself a filter the search takes, and whether it may repeat.
 LIST_FILTERS = frozenset({"condition", "grade", "part_type"})
-SELLER_KIND_LABELS = {"business": "Business", "individual": "Private seller"}
+SELLER_KIND_LABELS = {
+    "business": gettext_lazy("Business"),
+    "individual": gettext_lazy("Private seller"),
+}
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ def _toggled(params: QueryDict, name: str, value: str) -> tuple[QueryDict, bool]
     toggled = params.copy()
     toggled.pop("page", None)
     if name == "price_band":
-        low, _, high = value.partition("-")
+        low, _dash, high = value.partition("-")
         selected = params.get("price_min") == low.rstrip("+") and params.get("price_max") == (
             high or None
         )
@@ -122,9 +127,9 @@ def _facet_label(name: str, value: str, label: str, part_type_names: dict) -> st
     if name == "condition":
         return CONDITION_LABELS.get(value, label)
     if name == "grade":
-        return f"Grade {value}"
+        return _("Grade %(grade)s") % {"grade": value}
     if name == "certified":
-        return "Certified" if value == "true" else "Not certified"
+        return _("Certified") if value == "true" else _("Not certified")
     return label
 
 

@@ -6,6 +6,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from catalog.badges import badges_of
 from catalog.models import Condition, Fitment, Grade, Make, PartType, PassportEvent
@@ -24,25 +25,25 @@ from catalog.selectors import listings_public
 
 # What a condition and a grade mean to someone who does not sell parts for a living.
 CONDITION_EXPLAINED = {
-    Condition.NEW_OEM: "Brand new, made by or for the vehicle's manufacturer.",
-    Condition.AFTERMARKET: "Brand new, made by another maker to fit the vehicle.",
-    Condition.RECYCLED: "Taken from a donor vehicle and sold as it came off, after a check.",
-    Condition.REFURBISHED: "Taken from a donor vehicle, cleaned and repaired where worn.",
-    Condition.REMANUFACTURED: "Taken apart, rebuilt with new wear parts and tested like new.",
+    Condition.NEW_OEM: _("Brand new, made by or for the vehicle's manufacturer."),
+    Condition.AFTERMARKET: _("Brand new, made by another maker to fit the vehicle."),
+    Condition.RECYCLED: _("Taken from a donor vehicle and sold as it came off, after a check."),
+    Condition.REFURBISHED: _("Taken from a donor vehicle, cleaned and repaired where worn."),
+    Condition.REMANUFACTURED: _("Taken apart, rebuilt with new wear parts and tested like new."),
 }
 GRADE_EXPLAINED = {
-    Grade.A: "Best: little wear, no damage.",
-    Grade.B: "Moderate wear or minor damage that does not affect how it works.",
-    Grade.C: "Heavy wear or damage, still works.",
+    Grade.A: _("Best: little wear, no damage."),
+    Grade.B: _("Moderate wear or minor damage that does not affect how it works."),
+    Grade.C: _("Heavy wear or damage, still works."),
 }
 # Distance needs a point to measure from, which the form does not ask for.
 SORT_LABELS = {
-    Sort.RELEVANCE: "Best match",
-    Sort.PRICE: "Lowest price",
-    Sort.PRICE_WITH_CORE: "Lowest price with core charge",
-    Sort.NEWEST: "Newest",
-    Sort.GRADE: "Best grade",
-    Sort.DONOR_MILEAGE: "Lowest donor mileage",
+    Sort.RELEVANCE: _("Best match"),
+    Sort.PRICE: _("Lowest price"),
+    Sort.PRICE_WITH_CORE: _("Lowest price with core charge"),
+    Sort.NEWEST: _("Newest"),
+    Sort.GRADE: _("Best grade"),
+    Sort.DONOR_MILEAGE: _("Lowest donor mileage"),
 }
 
 

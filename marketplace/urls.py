@@ -5,6 +5,8 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from marketplace import views
+
 api_v1 = [
     path("", include("marketplace.api.urls")),
     path("", include("catalog.api.urls")),
@@ -18,6 +20,7 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/sign-up/", views.sign_up, name="sign-up"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL, Redis and Chromium are installed, the services running, and that the
-# test role exists.
+# Makes sure PostgreSQL, Redis, Chromium and gettext are installed, the services running, and
+# that the test role exists.
 set -euo pipefail
 role="${1:-marketplace}"
 
@@ -10,6 +10,8 @@ command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v curl >/dev/null || need_apt+=(curl)
 # The browser tests drive Debian's Chromium (Playwright's own browser downloads are not used).
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# The translation catalogs are checked against the source by extracting its messages again.
+command -v xgettext >/dev/null || need_apt+=(gettext)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from marketplace.api.permissions import acting_organisation
 from marketplace.errors import DomainError
@@ -21,7 +22,7 @@ def _outlet_of(request):
     except DomainError as error:
         raise PermissionDenied(error.message) from None
     if organisation is None or organisation.kind != OrganisationKind.OUTLET:
-        raise PermissionDenied("The pickup console is for outlet staff.")
+        raise PermissionDenied(_("The pickup console is for outlet staff."))
     return organisation
 
 
@@ -34,13 +35,16 @@ def _pickup_action(request, outlet, form: PickupForm):
             outlet=outlet, user=request.user, code=code,
             collected_by=form.cleaned_data["collected_by"],
         )  # fmt: skip
-        messages.success(request, f"Order {order.pk} handed over.")
+        messages.success(request, _("Order %(number)s handed over.") % {"number": order.pk})
         return order
     if action == "refuse":
         order = pickups.pickup_refuse(
             outlet=outlet, user=request.user, code=code, reason=form.cleaned_data["reason"]
         )
-        messages.success(request, f"Order {order.pk} refused: the part goes back to the seller.")
+        messages.success(
+            request,
+            _("Order %(number)s refused: the part goes back to the seller.") % {"number": order.pk},
+        )
         return order
     return pickups.pickup_find(outlet=outlet, user=request.user, code=code)
 
@@ -72,7 +76,11 @@ def return_drop_off(request):
         except DomainError as error:
             show_refusal(form, error, default_field="code")
         else:
-            messages.success(request, f"{case.get_kind_display()} {case.pk} taken in.")
+            messages.success(
+                request,
+                _("%(kind)s %(number)s taken in.")
+                % {"kind": case.get_kind_display(), "number": case.pk},
+            )
             return redirect("pickup-console")
     context = {"outlet": outlet, "form": PickupForm(), "order": None, "drop_off": form}
     return render(request, "orders/pickup_console.html", context)
