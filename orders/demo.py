@@ -1,14 +1,20 @@
-"""Demo ordering terms for `make run`: each demo seller's delivery options, and invoice terms
-for the demo garage, so that orders can be placed on the embedded default (invoice and pay at
-pickup need no Stripe). Idempotent: options are found by seller and name first."""
+"""Demo ordering for `make run`: each demo seller's delivery options, invoice terms for the demo
+garage, so that orders can be placed on the embedded default (invoice and pay at pickup need no
+Stripe), and two orders of the demo garage: one waiting for the seller, one ready at the demo
+outlet with its pickup code. Idempotent: options are found by seller and name first, and the
+orders are placed only while the garage has none."""
 
 from decimal import Decimal
 
 from django.db import transaction
 
-from catalog.models import Location
+from catalog.models import Listing, Location
 from marketplace.models import Organisation, User
-from orders.models import DeliveryKind, DeliveryOption, InvoiceTerms
+from orders.models import DeliveryKind, DeliveryOption, InvoiceTerms, Order
+from orders.parties import Buyer
+from orders.services import orders as order_services
+from orders.services.cart import cart_line_set
+from orders.services.checkout import CheckoutRequest, checkout_place
 
 PARCEL_PRICES = {
     "price": Decimal("14.00"),
@@ -45,8 +51,32 @@ def _organisation_of(username: str) -> Organisation | None:
     return Organisation.objects.filter(memberships__user__username=username).first()
 
 
+def _demo_order(buyer: Buyer, sku: str, delivery: str, payment_method: str) -> Order:
+    listing = Listing.objects.get(seller_sku=sku)
+    option = DeliveryOption.objects.get(
+        seller_organisation=listing.seller_organisation, kind=delivery
+    )
+    cart_line_set(buyer=buyer, listing=listing, quantity=1)
+    request = CheckoutRequest(payment_method=payment_method, delivery_option_ids=(option.pk,))
+    return checkout_place(buyer=buyer, request=request).orders.get()
+
+
+def _demo_orders(garage: Organisation) -> Order | None:
+    """The garage's two demo orders; returns the one ready for pickup."""
+    if Order.objects.filter(buyer_organisation=garage).exists():
+        return None
+    buyer = Buyer(user=User.objects.get(username="mainstreet"), organisation=garage)
+    _demo_order(buyer, "NY-1002", DeliveryKind.SHIPPING, "invoice")
+    # A remanufactured starter: collecting it leaves a core to bring back.
+    ready = _demo_order(buyer, "PR-3002", DeliveryKind.OUTLET_COLLECTION, "at_pickup")
+    seller_user = User.objects.get(username="precision")
+    order_services.order_accept(order=ready, actor=seller_user)
+    return order_services.order_mark_ready_for_pickup(order=ready, actor=seller_user)
+
+
 @transaction.atomic
-def orders_demo_load() -> None:
+def orders_demo_load() -> Order | None:
+    """Returns the demo order that waits at the outlet, when this call placed it."""
     counter = Location.objects.filter(
         organisation__memberships__user__username="counter", kind="outlet"
     ).first()
@@ -64,3 +94,5 @@ def orders_demo_load() -> None:
         InvoiceTerms.objects.get_or_create(
             organisation=garage, defaults={"credit_limit": Decimal("5000.00"), "net_days": 30}
         )
+        return _demo_orders(garage)
+    return None

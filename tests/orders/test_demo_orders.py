@@ -7,7 +7,7 @@ from catalog.models import Listing
 from catalog.reference import part_types_load
 from marketplace.models import Organisation, User
 from orders.demo import orders_demo_load
-from orders.models import Channel, DeliveryOption
+from orders.models import Channel, DeliveryOption, Order, OrderStatus
 from orders.parties import Buyer
 from tests.orders.conftest import place
 
@@ -42,3 +42,23 @@ def test_the_demo_garage_can_order_on_invoice_and_collect_at_the_outlet_without_
     assert set(channels) == {Channel.B2B, Channel.O2O}
     assert channels[Channel.O2O].pickup_code
     assert channels[Channel.B2B].delivery_cost == Decimal("14.00")
+
+
+def test_the_demo_garage_has_one_order_waiting_for_its_seller_and_one_ready_at_the_outlet(
+    settings,
+):
+    settings.STRIPE_SECRET_KEY = ""
+    part_types_load()
+    demo_data_load()
+
+    ready = orders_demo_load()
+    assert orders_demo_load() is None  # loaded twice, placed once
+
+    garage_orders = Order.objects.filter(
+        buyer_organisation__memberships__user__username="mainstreet"
+    )
+    assert sorted(garage_orders.values_list("status", flat=True)) == [
+        OrderStatus.PLACED, OrderStatus.READY_FOR_PICKUP
+    ]  # fmt: skip
+    assert ready.status == OrderStatus.READY_FOR_PICKUP
+    assert ready.pickup_code

@@ -4,8 +4,16 @@ from orders.demo import orders_demo_load
 
 
 class Command(BaseCommand):
-    help = "Load demo delivery options and invoice terms (after load_demo_data; idempotent)."
+    help = (
+        "Load demo delivery options, invoice terms and the demo garage's orders "
+        "(after load_demo_data; idempotent)."
+    )
 
     def handle(self, *args, **options):
-        orders_demo_load()
-        self.stdout.write(self.style.SUCCESS("Demo ordering terms ready."))
+        ready = orders_demo_load()
+        self.stdout.write(self.style.SUCCESS("Demo ordering terms and orders ready."))
+        if ready is not None:
+            self.stdout.write(
+                f"  order {ready.pk} waits at the outlet: sign in as 'counter' and enter the "
+                f"pickup code {ready.pickup_code}"
+            )
