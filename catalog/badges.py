@@ -15,6 +15,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import Badge, BadgeSubject, Listing, ProductLine
 from catalog.tasks import search_index_soon
@@ -187,11 +188,13 @@ def product_line_create(
     Raises NotPermitted for an organisation that is not a remanufacturer, Conflict when it
     already has a line of that name."""
     if organisation.kind != OrganisationKind.REMANUFACTURER:
-        raise NotPermitted("Only remanufacturers have product lines.")
+        raise NotPermitted(_("Only remanufacturers have product lines."))
     try:
         with transaction.atomic():
             return ProductLine.objects.create(
                 organisation=organisation, name=name, description=description
             )
     except IntegrityError:
-        raise Conflict.for_field("name", "You already have a product line of this name.") from None
+        raise Conflict.for_field(
+            "name", _("You already have a product line of this name.")
+        ) from None

@@ -19,6 +19,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import GENESIS_HASH, Condition, Listing, PassportEvent, PassportEventKind
 from marketplace.models import Organisation
@@ -147,21 +148,25 @@ def chain_verification(entries: list[tuple[PassportEntry, str]]) -> PassportVeri
                 intact=False, events=len(entries), broken_at=entry.sequence, reason=reason
             )
         previous_hash, expected_sequence = stored_hash, entry.sequence + 1
-    return PassportVerification(intact=True, events=len(entries), reason="Every event checks.")
+    return PassportVerification(intact=True, events=len(entries), reason=_("Every event checks."))
 
 
 def _break_reason(
     entry: PassportEntry, stored_hash: str, expected_sequence: int, previous_hash: str
 ) -> str:
     if entry.sequence != expected_sequence:
-        return (
-            f"Event {entry.sequence} comes where event {expected_sequence} should: "
+        return _(
+            "Event %(sequence)s comes where event %(expected)s should: "
             "events are missing or out of order."
-        )
+        ) % {"sequence": entry.sequence, "expected": expected_sequence}
     if entry.previous_hash != previous_hash:
-        return f"Event {entry.sequence} does not link to the event before it."
+        return _("Event %(sequence)s does not link to the event before it.") % {
+            "sequence": entry.sequence
+        }
     if passport_hash(entry) != stored_hash:
-        return f"Event {entry.sequence} was changed after it was recorded: its hash differs."
+        return _("Event %(sequence)s was changed after it was recorded: its hash differs.") % {
+            "sequence": entry.sequence
+        }
     return ""
 
 

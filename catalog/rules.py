@@ -7,6 +7,8 @@ the feed importer and the admin.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from catalog.models.listings import GRADED_CONDITIONS, Condition
 
 CORE_CHARGE_CONDITIONS = frozenset({Condition.REMANUFACTURED, Condition.REFURBISHED})
@@ -33,21 +35,24 @@ def listing_terms_errors(terms: ListingTerms) -> dict[str, list[str]]:
         errors.setdefault(field, []).append(reason)
 
     if terms.condition not in Condition.values:
-        refuse("condition", f"'{terms.condition}' is not a condition category.")
+        refuse(
+            "condition",
+            _("'%(condition)s' is not a condition category.") % {"condition": terms.condition},
+        )
     if terms.grade and terms.condition not in GRADED_CONDITIONS:
-        refuse("grade", "Only recycled and refurbished parts carry a grade.")
+        refuse("grade", _("Only recycled and refurbished parts carry a grade."))
     if terms.core_charge and terms.condition not in CORE_CHARGE_CONDITIONS:
-        refuse("core_charge", "Only remanufactured and refurbished parts carry a core charge.")
+        refuse("core_charge", _("Only remanufactured and refurbished parts carry a core charge."))
     for field in ("price", "core_charge"):
         amount = getattr(terms, field)
         if amount < 0 or amount > MAX_PRICE:
-            refuse(field, f"Must be between 0 and {MAX_PRICE}.")
+            refuse(field, _("Must be between 0 and %(max)s.") % {"max": MAX_PRICE})
         elif amount != amount.quantize(Decimal("0.01")):
-            refuse(field, "At most two decimal places.")
+            refuse(field, _("At most two decimal places."))
     if terms.quantity_on_hand < 0:
-        refuse("quantity_on_hand", "Cannot be negative.")
+        refuse("quantity_on_hand", _("Cannot be negative."))
     if terms.warranty_days < 0:
-        refuse("warranty_days", "Cannot be negative.")
+        refuse("warranty_days", _("Cannot be negative."))
     return errors
 
 

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
@@ -106,25 +108,31 @@ def claim_refusal(
         return Refusal(
             "before_cover",
             "failed_on",
-            f"The cover starts on {cover.starts_on.isoformat()}; the failure is before it.",
+            _("The cover starts on %(date)s; the failure is before it.")
+            % {"date": cover.starts_on.isoformat()},
         )
     if failed_on > cover.ends_on:
         return Refusal(
             "cover_expired",
             "failed_on",
-            f"The cover ended on {cover.ends_on.isoformat()}; the failure is after it.",
+            _("The cover ended on %(date)s; the failure is after it.")
+            % {"date": cover.ends_on.isoformat()},
         )
     if cover.cover_km is not None and mileage_km is not None and mileage_km > cover.cover_km:
         return Refusal(
             "over_distance_cover",
             "mileage_km",
-            f"The cover is limited to {cover.cover_km} km; the claim states {mileage_km} km.",
+            _("The cover is limited to %(cover_km)s km; the claim states %(mileage_km)s km.")
+            % {"cover_km": cover.cover_km, "mileage_km": mileage_km},
         )
     if remaining_total(limits, already_paid) <= limits.excess:
         return Refusal(
             "total_limit_exhausted",
             "policy",
-            f"The policy has paid {already_paid} of its total limit of {limits.max_total}: "
-            "what is left would not exceed the excess.",
+            _(
+                "The policy has paid %(paid)s of its total limit of %(limit)s: "
+                "what is left would not exceed the excess."
+            )
+            % {"paid": already_paid, "limit": limits.max_total},
         )
     return None

@@ -7,6 +7,8 @@ so the handler needs no table of its own, and services never import DRF.
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     """A business rule refused the request. `fields` maps input names to reasons."""
@@ -44,7 +46,10 @@ class TransitionNotAllowed(Conflict):
     code = "transition_not_allowed"
 
     def __init__(self, *, entity: str, from_status: Any, to_status: Any):
-        super().__init__(f"A {entity} cannot go from '{from_status}' to '{to_status}'.")
+        super().__init__(
+            _("A %(entity)s cannot go from '%(from_status)s' to '%(to_status)s'.")
+            % {"entity": entity, "from_status": from_status, "to_status": to_status}
+        )
         self.entity = entity
         self.from_status = from_status
         self.to_status = to_status

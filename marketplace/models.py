@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -15,22 +16,22 @@ class User(AbstractUser):
 
 
 class OrganisationKind(models.TextChoices):
-    GARAGE = "garage", "Garage"
-    DISMANTLER = "dismantler", "Dismantler"
-    REMANUFACTURER = "remanufacturer", "Remanufacturer"
-    OUTLET = "outlet", "Outlet"
-    CERTIFIER = "certifier", "Certifier"
-    INSURER = "insurer", "Insurer"
-    PLATFORM = "platform", "Platform operator"
+    GARAGE = "garage", _("Garage")
+    DISMANTLER = "dismantler", _("Dismantler")
+    REMANUFACTURER = "remanufacturer", _("Remanufacturer")
+    OUTLET = "outlet", _("Outlet")
+    CERTIFIER = "certifier", _("Certifier")
+    INSURER = "insurer", _("Insurer")
+    PLATFORM = "platform", _("Platform operator")
 
 
 SELLER_KINDS = frozenset({OrganisationKind.DISMANTLER, OrganisationKind.REMANUFACTURER})
 
 
 class OrganisationStatus(models.TextChoices):
-    PENDING = "pending", "Pending approval"
-    APPROVED = "approved", "Approved"
-    SUSPENDED = "suspended", "Suspended"
+    PENDING = "pending", _("Pending approval")
+    APPROVED = "approved", _("Approved")
+    SUSPENDED = "suspended", _("Suspended")
 
 
 ORGANISATION_TRANSITIONS = {
@@ -87,8 +88,8 @@ class Organisation(models.Model):
 
 
 class MembershipRole(models.TextChoices):
-    OWNER = "owner", "Owner"
-    STAFF = "staff", "Staff"
+    OWNER = "owner", _("Owner")
+    STAFF = "staff", _("Staff")
 
 
 class Membership(models.Model):

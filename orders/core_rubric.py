@@ -10,6 +10,9 @@ deadline), so a credited core always earns something.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 CENT = Decimal("0.01")
 ACCEPTED = "accepted"
 PARTIALLY_ACCEPTED = "partially_accepted"
@@ -25,18 +28,29 @@ class Finding:
 
 
 RUBRIC: tuple[Finding, ...] = (
-    Finding("damaged_casing", "Damaged casing", Decimal("0.25")),
-    Finding("seized", "Seized (does not turn)", Decimal("0.40")),
-    Finding("missing_parts", "Missing parts (pulley, brackets, connectors)", Decimal("0.50")),
-    Finding("wrong_part", "Not the part sold (wrong core)", Decimal("1"), rejects=True),
-    Finding("cracked_housing", "Cracked housing (cannot be remanufactured)", Decimal("1"), True),
+    Finding("damaged_casing", gettext_lazy("Damaged casing"), Decimal("0.25")),
+    Finding("seized", gettext_lazy("Seized (does not turn)"), Decimal("0.40")),
+    Finding(
+        "missing_parts",
+        gettext_lazy("Missing parts (pulley, brackets, connectors)"),
+        Decimal("0.50"),
+    ),
+    Finding(
+        "wrong_part", gettext_lazy("Not the part sold (wrong core)"), Decimal("1"), rejects=True
+    ),
+    Finding(
+        "cracked_housing",
+        gettext_lazy("Cracked housing (cannot be remanufactured)"),
+        Decimal("1"),
+        True,
+    ),
 )
 FINDINGS = {finding.code: finding for finding in RUBRIC}
 
 
 class UnknownFinding(ValueError):
     def __init__(self, codes: list[str]):
-        super().__init__(f"Unknown findings: {', '.join(codes)}.")
+        super().__init__(_("Unknown findings: %(codes)s.") % {"codes": ", ".join(codes)})
         self.codes = codes
 
 

@@ -4,6 +4,7 @@ from datetime import UTC
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
 
 from orders.models import (
@@ -28,7 +29,7 @@ class UtcIsoDateTimeField(IsoDateTimeField):
         try:
             return moment.astimezone(UTC)
         except OverflowError:
-            raise ValidationError("Enter a date and time within years 1 to 9999.") from None
+            raise ValidationError(_("Enter a date and time within years 1 to 9999.")) from None
 
 
 class MomentFilter(django_filters.IsoDateTimeFilter):

@@ -4,6 +4,8 @@ the minor units payment providers count in."""
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 CENT = Decimal("0.01")
 # Every currency the catalog sells in has two decimal places; a currency without minor units
 # would need its own exponent here, and nowhere else.
@@ -23,7 +25,7 @@ class Money:
         if not isinstance(self.amount, Decimal):
             raise TypeError(f"Money needs a Decimal amount, not {type(self.amount).__name__}.")
         if self.currency not in MINOR_UNIT_EXPONENT:
-            raise ValueError(f"Unknown currency '{self.currency}'.")
+            raise ValueError(_("Unknown currency '%(currency)s'.") % {"currency": self.currency})
 
     @classmethod
     def zero(cls, currency: str) -> "Money":
@@ -33,7 +35,10 @@ class Money:
         if not isinstance(other, Money):
             raise TypeError("Money combines only with Money.")
         if other.currency != self.currency:
-            raise CurrencyMismatch(f"Cannot combine {self.currency} with {other.currency}.")
+            raise CurrencyMismatch(
+                _("Cannot combine %(currency)s with %(other)s.")
+                % {"currency": self.currency, "other": other.currency}
+            )
 
     def __add__(self, other: "Money") -> "Money":
         self._same_currency(other)

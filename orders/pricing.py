@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from orders.models.choices import COLLECTION_KINDS, DeliveryKind
 from orders.money import CENT, Money, money_sum
 
@@ -81,7 +83,7 @@ def delivery_cost(terms: DeliveryTerms, lines: Sequence[LineTerms], currency: st
     """
     size = largest_size(lines)
     if terms.kind == DeliveryKind.SHIPPING and size == "freight":
-        raise DeliveryNotPossible("Freight-only parts cannot be shipped as a parcel.")
+        raise DeliveryNotPossible(_("Freight-only parts cannot be shipped as a parcel."))
     merchandise = money_sum((line.merchandise for line in lines), currency)
     if terms.free_over is not None and merchandise.amount >= terms.free_over:
         return Money.zero(currency)
@@ -141,7 +143,8 @@ def order_totals(
     seller_net = gross - commission - buyer - seller
     if seller_net.amount < 0:
         raise SellerNetNegative(
-            f"The included warranty premiums ({seller}) exceed the seller's net."
+            _("The included warranty premiums (%(premiums)s) exceed the seller's net.")
+            % {"premiums": seller}
         )
     return OrderTotals(
         merchandise=merchandise,

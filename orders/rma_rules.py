@@ -20,6 +20,8 @@ refunded; the core deposits of the returned units come back with them
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from orders.channels import allows_changed_mind_returns
 from orders.models.returns import RmaReason
 
@@ -65,10 +67,16 @@ def reason_refused(
     if reason in allowed:
         return ""
     if reason == RmaReason.CHANGED_MIND and not allows_changed_mind_returns(channel):
-        return f"A {channel.upper()} purchase cannot be returned because you changed your mind."
+        return _("A %(channel)s purchase cannot be returned because you changed your mind.") % {
+            "channel": channel.upper()
+        }
     if reason == RmaReason.CHANGED_MIND:
-        return f"A change of mind must be reported within {window.statutory_days} days of delivery."
-    return f"The seller accepts returns within {window.seller_days} days of delivery."
+        return _("A change of mind must be reported within %(days)s days of delivery.") % {
+            "days": window.statutory_days
+        }
+    return _("The seller accepts returns within %(days)s days of delivery.") % {
+        "days": window.seller_days
+    }
 
 
 def restocking_fee_applies(reason: str) -> bool:

@@ -2,6 +2,7 @@
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -58,13 +59,13 @@ class SearchInputSerializer(serializers.Serializer):
 
     def validate(self, data):
         if ("lat" in data) != ("lng" in data):
-            raise serializers.ValidationError({"lng" if "lat" in data else "lat": "Give both."})
+            raise serializers.ValidationError({"lng" if "lat" in data else "lat": _("Give both.")})
         if ("within_km" in data or data.get("sort") == Sort.DISTANCE) and "lat" not in data:
-            raise serializers.ValidationError({"lat": "Give lat and lng to search by distance."})
+            raise serializers.ValidationError({"lat": _("Give lat and lng to search by distance.")})
         if "model" in data and "make" not in data:
-            raise serializers.ValidationError({"make": "Give the make of the model."})
+            raise serializers.ValidationError({"make": _("Give the make of the model.")})
         if "year" in data and "model" not in data and "vin" not in data:
-            raise serializers.ValidationError({"model": "Give the model of the year."})
+            raise serializers.ValidationError({"model": _("Give the model of the year.")})
         return data
 
 
@@ -74,8 +75,8 @@ def _query_data(query_params) -> dict:
     unknown = sorted(set(query_params) - known)
     if unknown:
         raise DomainError(
-            "Unknown search parameters.",
-            fields={name: ["Not a search parameter."] for name in unknown},
+            _("Unknown search parameters."),
+            fields={name: [_("Not a search parameter.")] for name in unknown},
             code="unknown_parameter",
         )
     data = {}
@@ -99,12 +100,15 @@ def _vehicle_filter(data: dict) -> VehicleFilter | None:
         return None
     make_row = Make.objects.filter(name__iexact=make).first()
     if make_row is None:
-        raise DomainError.for_field("make", f"'{make}' is not a make we know.")
+        raise DomainError.for_field("make", _("'%(make)s' is not a make we know.") % {"make": make})
     model_row = None
     if model:
         model_row = VehicleModel.objects.filter(make=make_row, name__iexact=model).first()
         if model_row is None:
-            raise DomainError.for_field("model", f"'{model}' is not a {make_row.name} model.")
+            raise DomainError.for_field(
+                "model",
+                _("'%(model)s' is not a %(make)s model.") % {"model": model, "make": make_row.name},
+            )
     return VehicleFilter(make_row.id, model_row.id if model_row else None, year)
 
 

@@ -8,6 +8,7 @@ and `valid_until` has not passed, so expiry needs no job.
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models.listings import Listing
 from marketplace.models import Organisation
@@ -38,9 +39,9 @@ class ProductLine(models.Model):
 
 
 class BadgeSubject(models.TextChoices):
-    LISTING = "listing", "A listing"
-    PRODUCT_LINE = "product_line", "A product line"
-    SELLER = "seller", "A seller as a whole"
+    LISTING = "listing", _("A listing")
+    PRODUCT_LINE = "product_line", _("A product line")
+    SELLER = "seller", _("A seller as a whole")
 
 
 class Badge(models.Model):

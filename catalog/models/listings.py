@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models.parts import Part, PartType
 from catalog.models.vehicles import Vehicle
@@ -11,16 +12,18 @@ from marketplace.models import Organisation
 
 
 class Currency(models.TextChoices):
-    USD = "USD"
-    EUR = "EUR"
-    GBP = "GBP"
-    CAD = "CAD"
-    CNY = "CNY"
+    """ISO 4217 codes, shown as they are in every language."""
+
+    USD = "USD", "USD"
+    EUR = "EUR", "EUR"
+    GBP = "GBP", "GBP"
+    CAD = "CAD", "CAD"
+    CNY = "CNY", "CNY"
 
 
 class LocationKind(models.TextChoices):
-    YARD = "yard", "Seller's yard"
-    OUTLET = "outlet", "Outlet"
+    YARD = "yard", _("Seller's yard")
+    OUTLET = "outlet", _("Outlet")
 
 
 class Location(models.Model):
@@ -74,36 +77,36 @@ class Location(models.Model):
 
 
 class Condition(models.TextChoices):
-    NEW_OEM = "new_oem", "New OEM"
-    AFTERMARKET = "aftermarket", "Aftermarket"
-    RECYCLED = "recycled", "Recycled"
-    REFURBISHED = "refurbished", "Refurbished"
-    REMANUFACTURED = "remanufactured", "Remanufactured"
+    NEW_OEM = "new_oem", _("New OEM")
+    AFTERMARKET = "aftermarket", _("Aftermarket")
+    RECYCLED = "recycled", _("Recycled")
+    REFURBISHED = "refurbished", _("Refurbished")
+    REMANUFACTURED = "remanufactured", _("Remanufactured")
 
 
 GRADED_CONDITIONS = frozenset({Condition.RECYCLED, Condition.REFURBISHED})
 
 
 class Grade(models.TextChoices):
-    A = "A", "A: best, minimal wear"
-    B = "B", "B: moderate wear or minor damage"
-    C = "C", "C: heavy wear or damage, still serviceable"
+    A = "A", _("A: best, minimal wear")
+    B = "B", _("B: moderate wear or minor damage")
+    C = "C", _("C: heavy wear or damage, still serviceable")
 
 
 class SizeClass(models.TextChoices):
     """How big a part is to ship; freight parts (engines, doors) go by freight or collection."""
 
-    SMALL = "small", "Small parcel"
-    MEDIUM = "medium", "Medium parcel"
-    LARGE = "large", "Large parcel"
-    FREIGHT = "freight", "Freight only"
+    SMALL = "small", _("Small parcel")
+    MEDIUM = "medium", _("Medium parcel")
+    LARGE = "large", _("Large parcel")
+    FREIGHT = "freight", _("Freight only")
 
 
 class ListingStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ACTIVE = "active", "Active"
-    SOLD_OUT = "sold_out", "Sold out"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    SOLD_OUT = "sold_out", _("Sold out")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 LISTING_TRANSITIONS = {

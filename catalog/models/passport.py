@@ -7,6 +7,7 @@ Rows are only ever appended, by `catalog.passport.passport_append`.
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models.listings import Listing
 from marketplace.models import Organisation
@@ -15,17 +16,17 @@ GENESIS_HASH = "0" * 64
 
 
 class PassportEventKind(models.TextChoices):
-    DISMANTLED = "dismantled", "Dismantled from the donor vehicle"
-    INSPECTED = "inspected", "Inspected and graded"
-    REMANUFACTURED = "remanufactured", "Remanufactured"
-    TESTED = "tested", "Tested"
-    CERTIFIED = "certified", "Certified"
-    CERTIFICATE_CHANGED = "certificate_changed", "Certificate suspended, restored or revoked"
-    LISTED = "listed", "Listed for sale"
-    SOLD = "sold", "Sold"
-    WARRANTY_ISSUED = "warranty_issued", "Warranty issued"
-    CLAIM = "claim", "Warranty claim"
-    CORE_RETURNED = "core_returned", "Core returned"
+    DISMANTLED = "dismantled", _("Dismantled from the donor vehicle")
+    INSPECTED = "inspected", _("Inspected and graded")
+    REMANUFACTURED = "remanufactured", _("Remanufactured")
+    TESTED = "tested", _("Tested")
+    CERTIFIED = "certified", _("Certified")
+    CERTIFICATE_CHANGED = "certificate_changed", _("Certificate suspended, restored or revoked")
+    LISTED = "listed", _("Listed for sale")
+    SOLD = "sold", _("Sold")
+    WARRANTY_ISSUED = "warranty_issued", _("Warranty issued")
+    CLAIM = "claim", _("Warranty claim")
+    CORE_RETURNED = "core_returned", _("Core returned")
 
 
 class PassportEvent(models.Model):

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from . import database, elements, naming
 from .characters import check_digit, needs_check_digit, normalise_vin, require_format
-from .errors import VinCheckDigitError, VinError, VinFormatError, VinUnknownError
+from .errors import VinCheckDigitError, VinError, VinFormatError, VinUnknownError, _
 from .ranking import YearReading, best_reading
 
 __all__ = [
@@ -88,8 +88,11 @@ def decode_vin(raw: str) -> VinDecoding:
     reading = best_reading(connection, vin, wmi)
     if reading is None or elements.MODEL not in reading.values:
         raise VinUnknownError(
-            f"vPIC knows the manufacturer of VIN {vin} ({wmi.manufacturer}) "
-            "but not its model and model year.",
+            _(
+                "vPIC knows the manufacturer of VIN %(vin)s (%(manufacturer)s) "
+                "but not its model and model year."
+            )
+            % {"vin": vin, "manufacturer": wmi.manufacturer},
             vin=vin,
             code="vin_undecodable",
         )

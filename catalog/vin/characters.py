@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .errors import VinFormatError, VinUnknownError
+from .errors import VinFormatError, VinUnknownError, _
 
 _VIN_CHARACTERS = frozenset("0123456789ABCDEFGHJKLMNPRSTUVWXYZ")
 # 49 CFR 565.15(c): letter values and position weights for the check digit.
@@ -50,13 +50,19 @@ def require_format(vin: str) -> None:
     """Raises VinFormatError unless `vin` is 17 characters, all of them ones a VIN may use."""
     if len(vin) != 17:
         raise VinFormatError(
-            f"A VIN has 17 characters; {vin!r} has {len(vin)}.", vin=vin, code="vin_length"
+            _("A VIN has 17 characters; %(vin)s has %(length)s.")
+            % {"vin": repr(vin), "length": len(vin)},
+            vin=vin,
+            code="vin_length",
         )
     invalid = sorted(set(vin) - _VIN_CHARACTERS)
     if invalid:
         raise VinFormatError(
-            f"VIN {vin} contains {', '.join(map(repr, invalid))}: a VIN uses only digits and "
-            "letters other than I, O and Q.",
+            _(
+                "VIN %(vin)s contains %(characters)s: a VIN uses only digits and "
+                "letters other than I, O and Q."
+            )
+            % {"vin": vin, "characters": ", ".join(map(repr, invalid))},
             vin=vin,
             code="vin_characters",
         )
@@ -72,7 +78,8 @@ def model_years(vin: str, *, car_or_light_truck: bool) -> tuple[tuple[int, ...],
     index = _YEAR_CODES.find(vin[9])
     if index < 0:
         raise VinUnknownError(
-            f"Position 10 of VIN {vin} ({vin[9]!r}) is not a model-year code.",
+            _("Position 10 of VIN %(vin)s (%(code)s) is not a model-year code.")
+            % {"vin": vin, "code": repr(vin[9])},
             vin=vin,
             code="vin_undecodable",
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import elements
-from .errors import VinUnknownError
+from .errors import VinUnknownError, _
 
 _LOOKUP_TABLES = {
     elements.BODY_CLASS: "BodyStyle",
@@ -73,7 +73,8 @@ def find_wmi(connection: sqlite3.Connection, vin: str) -> Wmi:
     ).fetchone()
     if row is None:
         raise VinUnknownError(
-            f"No manufacturer in vPIC has the identifier {code} (VIN {vin}).",
+            _("No manufacturer in vPIC has the identifier %(code)s (VIN %(vin)s).")
+            % {"code": code, "vin": vin},
             vin=vin,
             code="vin_unknown_manufacturer",
         )
@@ -134,7 +135,8 @@ def make_and_model(
     ).fetchone()
     if None in row:
         raise VinUnknownError(
-            f"vPIC gives VIN {vin} ({wmi.code}) model id {model_id} but no name or make for it.",
+            _("vPIC gives VIN %(vin)s (%(wmi)s) model id %(model_id)s but no name or make for it.")
+            % {"vin": vin, "wmi": wmi.code, "model_id": model_id},
             vin=vin,
             code="vin_undecodable",
         )

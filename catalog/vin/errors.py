@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 
+def _(message: str) -> str:
+    """`message` in the active language once Django is set up, else as written: the decoder also
+    runs without Django (scripts, settings-free tests)."""
+    try:
+        from django.apps import apps
+        from django.conf import settings
+        from django.utils.translation import gettext
+    except ImportError:
+        return message
+    if not settings.configured or not apps.ready:
+        return message
+    return gettext(message)
+
+
 class VinError(ValueError):
     """A VIN that cannot be decoded. `code` is stable for API clients; `message` is for people."""
 
@@ -29,8 +43,11 @@ class VinCheckDigitError(VinError):
 
     def __init__(self, *, vin: str, expected: str) -> None:
         super().__init__(
-            f"VIN {vin} fails its check digit: position 9 is {vin[8]!r}, expected {expected!r}. "
-            "A character is probably mistyped.",
+            _(
+                "VIN %(vin)s fails its check digit: position 9 is %(found)s, expected "
+                "%(expected)s. A character is probably mistyped."
+            )
+            % {"vin": vin, "found": repr(vin[8]), "expected": repr(expected)},
             vin=vin,
         )
         self.expected = expected

@@ -7,6 +7,7 @@ certifier's are a 404), and issuing under another certifier's scheme is a 403.
 
 from django.http import FileResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -134,7 +135,7 @@ class CertificateIssueInputSerializer(serializers.Serializer):
         given = [name for name in self.SUBJECTS if name in data]
         if len(given) != 1:
             raise serializers.ValidationError(
-                {"subject": "Give exactly one of listing, product_line, seller_organisation."}
+                {"subject": _("Give exactly one of listing, product_line, seller_organisation.")}
             )
         data["subject"] = data.pop(given[0])
         return data
@@ -211,7 +212,7 @@ class CertificateListApi(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         scheme = data.validated_data.pop("scheme")
         if scheme.certifier_id != acting_organisation(request).pk:
-            raise NotPermitted("Only the scheme's certifier may issue its certificates.")
+            raise NotPermitted(_("Only the scheme's certifier may issue its certificates."))
         certificate = services.certificate_issue(
             scheme=scheme, actor=request.user, **data.validated_data
         )

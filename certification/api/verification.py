@@ -2,6 +2,7 @@
 (the QR code on the part)."""
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -73,7 +74,7 @@ class VerifyApi(APIView):
     def get(self, request, number: str):
         verification = selectors.certificate_verification(number)
         if verification is None:
-            raise CertificateNotFound("No certificate has this number.")
+            raise CertificateNotFound(_("No certificate has this number."))
         return Response(CertificateVerificationSerializer(verification).data)
 
 

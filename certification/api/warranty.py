@@ -8,6 +8,7 @@ Serializers are in `certification.api.warranty_serializers`.
 
 from django.http import FileResponse
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -203,7 +204,7 @@ class ClaimListCreateApi(VisibleClaims, generics.ListAPIView):
             .first()
         )
         if policy is None:
-            raise DomainError.for_field("policy", "You hold no policy with this id.")
+            raise DomainError.for_field("policy", _("You hold no policy with this id."))
         documents = [(file, "") for file in fields.pop("documents")]
         claim = services.claim_file(
             policy=policy,

@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Listing
 from certification.models.schemes import Certificate, Scheme
@@ -136,11 +137,11 @@ class WarrantyPolicy(models.Model):
 
 
 class ClaimStatus(models.TextChoices):
-    FILED = "filed", "Filed"
-    INFO_REQUESTED = "info_requested", "More information requested"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    SETTLED = "settled", "Settled"
+    FILED = "filed", _("Filed")
+    INFO_REQUESTED = "info_requested", _("More information requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SETTLED = "settled", _("Settled")
 
 
 CLAIM_TRANSITIONS: dict[str, set[str]] = {
@@ -229,8 +230,8 @@ class ClaimDocument(models.Model):
 
 
 class ClaimPayoutStatus(models.TextChoices):
-    PENDING = "pending", "Pending settlement"
-    SETTLED = "settled", "Settled"
+    PENDING = "pending", _("Pending settlement")
+    SETTLED = "settled", _("Settled")
 
 
 class ClaimPayout(models.Model):

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.badges import (
     BadgeCoverage,
@@ -64,7 +65,7 @@ EVIDENCE_SIGNATURES = {b"%PDF-": "PDF", b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x
 
 def _require_certifier(actor: User, certifier: Organisation) -> None:
     if certifier.pk not in organisation_ids_for(actor):
-        raise NotPermitted("Only members of the scheme's certifier may do this.")
+        raise NotPermitted(_("Only members of the scheme's certifier may do this."))
 
 
 def _require_acting_certifier(actor: User, certifier: Organisation) -> None:
@@ -72,7 +73,7 @@ def _require_acting_certifier(actor: User, certifier: Organisation) -> None:
     schemes and make certificates count. Withdrawing one (suspend, revoke) needs membership
     only, so a certifier under suspension can still take back what it vouched for."""
     if certifier.kind != OrganisationKind.CERTIFIER or not certifier.is_approved:
-        raise NotPermitted("Only an approved certifier has schemes.")
+        raise NotPermitted(_("Only an approved certifier has schemes."))
     _require_certifier(actor, certifier)
 
 
@@ -82,12 +83,14 @@ def scheme_create(*, certifier: Organisation, actor: User, **fields) -> Scheme:
     _require_acting_certifier(actor, certifier)
     unknown = set(fields) - SCHEME_FIELDS
     if unknown:
-        raise DomainError(f"Unknown scheme fields: {', '.join(sorted(unknown))}.")
+        raise DomainError(
+            _("Unknown scheme fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
     try:
         with transaction.atomic():
             return Scheme.objects.create(certifier=certifier, **fields)
     except IntegrityError:
-        raise Conflict.for_field("slug", "A scheme with this slug exists.") from None
+        raise Conflict.for_field("slug", _("A scheme with this slug exists.")) from None
 
 
 @transaction.atomic
@@ -97,7 +100,10 @@ def scheme_update(*, scheme: Scheme, actor: User, **changes) -> Scheme:
     _require_certifier(actor, scheme.certifier)
     unknown = set(changes) - SCHEME_CHANGEABLE
     if unknown:
-        raise DomainError(f"These scheme fields cannot change: {', '.join(sorted(unknown))}.")
+        raise DomainError(
+            _("These scheme fields cannot change: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     locked = Scheme.objects.select_for_update().get(pk=scheme.pk)
     for name, value in changes.items():
         setattr(locked, name, value)
@@ -119,10 +125,10 @@ def _subject_kind(subject: Listing | ProductLine | Organisation) -> str:
         return BadgeSubject.LISTING
     if isinstance(subject, ProductLine):
         if subject.organisation.kind != OrganisationKind.REMANUFACTURER:
-            raise DomainError.for_field("product_line", "Only remanufacturers' lines qualify.")
+            raise DomainError.for_field("product_line", _("Only remanufacturers' lines qualify."))
         return BadgeSubject.PRODUCT_LINE
     if subject.kind not in SELLER_KINDS:
-        raise DomainError.for_field("seller_organisation", "This organisation does not sell.")
+        raise DomainError.for_field("seller_organisation", _("This organisation does not sell."))
     return BadgeSubject.SELLER
 
 
@@ -162,10 +168,10 @@ def _period(scheme: Scheme, issued_on: date | None, expires_on: date | None) -> 
     today = timezone.localdate()
     issued_on = issued_on or today
     if issued_on > today:
-        raise DomainError.for_field("issued_on", "A certificate cannot be issued in the future.")
+        raise DomainError.for_field("issued_on", _("A certificate cannot be issued in the future."))
     expires_on = expires_on or issued_on + timedelta(days=scheme.default_validity_days)
     if expires_on < today:
-        raise DomainError.for_field("expires_on", "This certificate would already have expired.")
+        raise DomainError.for_field("expires_on", _("This certificate would already have expired."))
     return Period(issued_on, expires_on)
 
 
@@ -190,13 +196,15 @@ def certificate_issue(
     _require_acting_certifier(actor, scheme.certifier)
     kind = _subject_kind(subject)
     if kind != scheme.subject:
-        raise DomainError.for_field("subject", f"This scheme certifies a {scheme.subject}.")
+        raise DomainError.for_field(
+            "subject", _("This scheme certifies a %(subject)s.") % {"subject": scheme.subject}
+        )
     period = _period(scheme, issued_on, expires_on)
     with transaction.atomic():
         # The scheme's lock serialises issues under it: one active certificate per subject.
         scheme = Scheme.objects.select_for_update().select_related("certifier").get(pk=scheme.pk)
         if not scheme.active:
-            raise DomainError.for_field("scheme", "This scheme no longer issues certificates.")
+            raise DomainError.for_field("scheme", _("This scheme no longer issues certificates."))
         field = {BadgeSubject.SELLER: "seller_organisation"}.get(kind, kind)
         held = scheme.certificates.filter(
             status=CertificateStatus.ACTIVE,
@@ -204,7 +212,7 @@ def certificate_issue(
             **{field: subject},
         )
         if held.exists():
-            raise Conflict.for_field("subject", "It already holds an active certificate.")
+            raise Conflict.for_field("subject", _("It already holds an active certificate."))
         certificate = Certificate.objects.create(
             number=certificate_number_new(scheme.slug),
             scheme=scheme,
@@ -279,7 +287,7 @@ def _transition(
             to_status=to_status,
         )
         if to_status == CertificateStatus.ACTIVE and locked.expires_on < timezone.localdate():
-            raise Conflict("An expired certificate cannot be reinstated; issue a new one.")
+            raise Conflict(_("An expired certificate cannot be reinstated; issue a new one."))
         from_status = locked.status
         CertificateEvent.objects.create(
             certificate=locked,
@@ -300,7 +308,7 @@ def _transition(
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise DomainError.for_field("reason", "Give the reason.")
+        raise DomainError.for_field("reason", _("Give the reason."))
     return reason
 
 
@@ -331,7 +339,7 @@ def certificate_expire(*, certificate: Certificate) -> Certificate:
     """Record that a certificate past its `expires_on` has expired (the sweep's tidying; it
     stopped counting on that date already). Raises Conflict before that date."""
     if certificate.expires_on >= timezone.localdate():
-        raise Conflict("This certificate has not expired yet.")
+        raise Conflict(_("This certificate has not expired yet."))
     return _transition(
         certificate, actor=None, to_status=CertificateStatus.EXPIRED, reason="Validity ended."
     )
@@ -358,7 +366,8 @@ def _evidence_kind(file: UploadedFile) -> str:
     limit = settings.CERTIFICATE_EVIDENCE_MAX_BYTES
     if file.size > limit:
         raise DomainError.for_field(
-            "file", f"A document may be at most {limit / (1024 * 1024):.3g} MB."
+            "file",
+            _("A document may be at most %(size)s MB.") % {"size": f"{limit / (1024 * 1024):.3g}"},
         )
     file.seek(0)
     head = file.read(8)
@@ -366,7 +375,7 @@ def _evidence_kind(file: UploadedFile) -> str:
     for signature, kind in EVIDENCE_SIGNATURES.items():
         if head.startswith(signature):
             return kind
-    raise DomainError.for_field("file", "Send a PDF, JPEG or PNG document.")
+    raise DomainError.for_field("file", _("Send a PDF, JPEG or PNG document."))
 
 
 @transaction.atomic
@@ -378,7 +387,7 @@ def evidence_add(
     _require_certifier(actor, certificate.scheme.certifier)
     _evidence_kind(file)
     if certificate.status in (CertificateStatus.REVOKED, CertificateStatus.EXPIRED):
-        raise Conflict(f"This certificate is {certificate.status}.")
+        raise Conflict(_("This certificate is %(status)s.") % {"status": certificate.status})
     return EvidenceDocument.objects.create(
         certificate=certificate, file=file, description=description, uploaded_by=actor
     )

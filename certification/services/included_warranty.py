@@ -7,6 +7,7 @@ premium comes out of the seller's net (`orders` reads the choice through
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import Listing
 from catalog.services import Seller
@@ -17,17 +18,21 @@ from marketplace.errors import DomainError, NotPermitted
 
 def _check_plan_fits(listing: Listing, plan: WarrantyPlan) -> None:
     if not plan.active:
-        raise DomainError.for_field("plan", "This warranty plan is not offered.")
+        raise DomainError.for_field("plan", _("This warranty plan is not offered."))
     if plan.currency != listing.currency:
         raise DomainError.for_field(
-            "plan", f"The plan covers sales in {plan.currency}, not {listing.currency}."
+            "plan",
+            _("The plan covers sales in %(plan_currency)s, not %(listing_currency)s.")
+            % {"plan_currency": plan.currency, "listing_currency": listing.currency},
         )
     today = timezone.localdate()
     if certificate_covering(listing=listing, scheme_id=plan.scheme_id, on=today) is None:
         raise DomainError.for_field(
             "plan",
-            "No valid certificate of the plan's scheme covers this listing (itself, its product "
-            "line or its seller).",
+            _(
+                "No valid certificate of the plan's scheme covers this listing (itself, its "
+                "product line or its seller)."
+            ),
             code="not_eligible",
         )
 
@@ -48,12 +53,14 @@ def included_warranty_set(
     Raises NotPermitted unless `seller` owns the listing; DomainError (`plan`) otherwise.
     """
     if not seller.owns(listing):
-        raise NotPermitted("Only the listing's seller may include a warranty in its price.")
+        raise NotPermitted(_("Only the listing's seller may include a warranty in its price."))
     # The listing's lock serialises two changes of the choice for one listing.
     locked = Listing.objects.select_for_update(no_key=True).get(pk=listing.pk)
     if plan is None:
         IncludedWarranty.objects.filter(listing=locked).delete()
         return None
     _check_plan_fits(locked, plan)
-    included, _ = IncludedWarranty.objects.update_or_create(listing=locked, defaults={"plan": plan})
+    included, _created = IncludedWarranty.objects.update_or_create(
+        listing=locked, defaults={"plan": plan}
+    )
     return included

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from catalog.models import Condition, Grade, Listing, PartType, PassportEventKind
 from catalog.passport import passport_append
@@ -69,10 +70,10 @@ class WarrantyNotIssued(Conflict):
 def _plan_term_errors(values: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if values.get("labour_covered") and values.get("labour_hourly_cap") is None:
-        errors["labour_hourly_cap"] = ["A plan that covers labour needs an hourly cap."]
+        errors["labour_hourly_cap"] = [_("A plan that covers labour needs an hourly cap.")]
     per_claim, total = values.get("max_payout_per_claim"), values.get("max_payout_total")
     if per_claim is not None and total is not None and total < per_claim:
-        errors["max_payout_total"] = ["The total limit cannot be below the per-claim limit."]
+        errors["max_payout_total"] = [_("The total limit cannot be below the per-claim limit.")]
     return errors
 
 
@@ -86,13 +87,13 @@ def plan_create(
     inactive scheme or inconsistent limits.
     """
     if insurer.kind != OrganisationKind.INSURER or not insurer.is_approved:
-        raise NotPermitted("Only an approved insurer offers warranty plans.")
+        raise NotPermitted(_("Only an approved insurer offers warranty plans."))
     require_insurer_member(actor, insurer.pk)
     if not scheme.active:
-        raise DomainError.for_field("scheme", "This certification scheme is not active.")
+        raise DomainError.for_field("scheme", _("This certification scheme is not active."))
     known = {key: values[key] for key in (*PLAN_COVER_TERMS, *PLAN_OTHER_FIELDS) if key in values}
     if errors := _plan_term_errors(known):
-        raise DomainError("The plan's terms do not agree.", fields=errors)
+        raise DomainError(_("The plan's terms do not agree."), fields=errors)
     return WarrantyPlan.objects.create(insurer=insurer, scheme=scheme, **known)
 
 
@@ -107,15 +108,15 @@ def plan_update(*, plan: WarrantyPlan, actor: User, values: dict) -> WarrantyPla
     frozen = sorted(set(changed) & set(PLAN_COVER_TERMS))
     if frozen and plan.policies.exists():
         raise Conflict(
-            "This plan has issued policies: its cover terms can no longer change.",
-            fields={key: ["Frozen once a policy is issued."] for key in frozen},
+            _("This plan has issued policies: its cover terms can no longer change."),
+            fields={key: [_("Frozen once a policy is issued.")] for key in frozen},
             code="plan_terms_frozen",
         )
     for key, value in changed.items():
         setattr(plan, key, value)
     current = {key: getattr(plan, key) for key in PLAN_COVER_TERMS}
     if errors := _plan_term_errors(current):
-        raise DomainError("The plan's terms do not agree.", fields=errors)
+        raise DomainError(_("The plan's terms do not agree."), fields=errors)
     plan.save()
     return plan
 
@@ -127,15 +128,15 @@ def _rate_errors(rates: list[RateRule]) -> dict[str, list[str]]:
     for index, rate in enumerate(rates):
         reasons = []
         if rate.condition not in Condition.values:
-            reasons.append(f"Unknown condition '{rate.condition}'.")
+            reasons.append(_("Unknown condition '%(condition)s'.") % {"condition": rate.condition})
         if rate.grade and rate.grade not in Grade.values:
-            reasons.append(f"Unknown grade '{rate.grade}'.")
+            reasons.append(_("Unknown grade '%(grade)s'.") % {"grade": rate.grade})
         if rate.part_type and rate.part_type not in known_types:
-            reasons.append(f"Unknown part type '{rate.part_type}'.")
+            reasons.append(_("Unknown part type '%(part_type)s'.") % {"part_type": rate.part_type})
         if not Decimal("0") <= rate.rate <= Decimal("1"):
-            reasons.append("A rate is a fraction of the covered value, from 0 to 1.")
+            reasons.append(_("A rate is a fraction of the covered value, from 0 to 1."))
         if rate in duplicate_rates(rates[: index + 1]):
-            reasons.append("This condition, grade and part type is already priced.")
+            reasons.append(_("This condition, grade and part type is already priced."))
         if reasons:
             errors[f"rates.{index}"] = reasons
     return errors
@@ -147,7 +148,7 @@ def plan_rates_set(*, plan: WarrantyPlan, actor: User, rates: list[RateRule]) ->
     (`rates.<index>`); nothing is written then."""
     require_insurer_member(actor, plan.insurer_id)
     if errors := _rate_errors(rates):
-        raise DomainError("Some premium rates are invalid.", fields=errors)
+        raise DomainError(_("Some premium rates are invalid."), fields=errors)
     WarrantyPlan.objects.select_for_update().get(pk=plan.pk)
     PremiumRate.objects.filter(plan=plan).delete()
     return PremiumRate.objects.bulk_create(
@@ -209,11 +210,11 @@ def _policies_of_sale(sale: SaleRecord) -> list[WarrantyPolicy]:
 
 def _check_sale(sale: SaleRecord) -> None:
     if not 0 < len(sale.sale_reference) <= 80:
-        raise DomainError.for_field("sale_reference", "A sale reference has 1 to 80 characters.")
+        raise DomainError.for_field("sale_reference", _("A sale reference has 1 to 80 characters."))
     if sale.quantity < 1:
-        raise DomainError.for_field("quantity", "A sale covers at least one unit.")
+        raise DomainError.for_field("quantity", _("A sale covers at least one unit."))
     if sale.unit_price < 0:
-        raise DomainError.for_field("unit_price", "A unit price cannot be negative.")
+        raise DomainError.for_field("unit_price", _("A unit price cannot be negative."))
 
 
 def _refuse(sale: SaleRecord, reason: str, message: str) -> WarrantyNotIssued:
@@ -224,17 +225,23 @@ def _cover_for(sale: SaleRecord):
     """The plan, listing and certificate a sale would be covered by; WarrantyNotIssued if not."""
     plan = WarrantyPlan.objects.prefetch_related("rates").filter(pk=sale.plan_id).first()
     if plan is None or not plan.active:
-        raise _refuse(sale, "plan_unavailable", "This warranty plan is not offered.")
+        raise _refuse(sale, "plan_unavailable", _("This warranty plan is not offered."))
     if plan.currency != sale.currency:
-        raise _refuse(sale, "currency_mismatch", f"The plan covers sales in {plan.currency} only.")
+        raise _refuse(
+            sale,
+            "currency_mismatch",
+            _("The plan covers sales in %(currency)s only.") % {"currency": plan.currency},
+        )
     listing = Listing.objects.select_related("part_type").get(pk=sale.listing_id)
     certificate = certificate_covering(listing=listing, scheme_id=plan.scheme_id, on=sale.sold_on)
     if certificate is None:
         raise _refuse(
             sale,
             "no_valid_certificate",
-            "The part holds no valid certificate of the plan's scheme (revoked, suspended, "
-            "expired or never issued): no warranty can be issued.",
+            _(
+                "The part holds no valid certificate of the plan's scheme (revoked, suspended, "
+                "expired or never issued): no warranty can be issued."
+            ),
         )
     return plan, listing, certificate
 
@@ -319,7 +326,7 @@ def policy_issue_for_sale(*, sale: SaleRecord) -> list[WarrantyPolicy]:
     issued = _policies_of_sale(sale)
     # A few rounds only because an 80-bit policy number could, in theory, collide: the
     # conflict would then skip that unit and the next round gives it a fresh number.
-    for _ in range(3):
+    for _round in range(3):
         missing = wanted - {policy.unit for policy in issued}
         if not missing:
             return issued
@@ -334,9 +341,9 @@ def policy_transfer(
     """Name the vehicle owner the part was fitted for as the policy's beneficiary. Only the
     holder (the buyer) may; they keep access to the policy and its claims."""
     if policy.holder_id != actor.pk:
-        raise NotPermitted("Only the policy's holder may transfer it.")
+        raise NotPermitted(_("Only the policy's holder may transfer it."))
     if not holder_name.strip():
-        raise DomainError.for_field("holder_name", "Name the new holder.")
+        raise DomainError.for_field("holder_name", _("Name the new holder."))
     policy = WarrantyPolicy.objects.select_for_update(no_key=True).get(pk=policy.pk)
     policy.holder_name, policy.holder_email = holder_name.strip(), holder_email
     policy.save(update_fields=["holder_name", "holder_email"])

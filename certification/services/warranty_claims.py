@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from catalog.models import PassportEventKind
@@ -64,12 +65,12 @@ class ClaimDetails:
 
 def require_insurer_member(actor: User, insurer_id: int) -> None:
     if insurer_id not in organisation_ids_for(actor):
-        raise NotPermitted("Only the plan's insurer may do this.")
+        raise NotPermitted(_("Only the plan's insurer may do this."))
 
 
 def _require_holder(actor: User, policy: WarrantyPolicy) -> None:
     if policy.holder_id != actor.pk:
-        raise NotPermitted("Only the policy's holder may do this.")
+        raise NotPermitted(_("Only the policy's holder may do this."))
 
 
 def _limits(plan: WarrantyPlan) -> ClaimLimits:
@@ -122,7 +123,9 @@ def _check_document(file: UploadedFile) -> None:
     """A JPEG or PNG photo, or a PDF report, under the size limit (DomainError otherwise)."""
     if file.size > settings.CLAIM_DOCUMENT_MAX_BYTES:
         limit = _megabytes(settings.CLAIM_DOCUMENT_MAX_BYTES)
-        raise DomainError.for_field("file", f"Claim documents are limited to {limit} MB.")
+        raise DomainError.for_field(
+            "file", _("Claim documents are limited to %(limit)s MB.") % {"limit": limit}
+        )
     file.seek(0)
     is_pdf = file.read(5) == b"%PDF-"
     file.seek(0)
@@ -136,7 +139,7 @@ def _check_document(file: UploadedFile) -> None:
         picture_format = None
     file.seek(0)
     if picture_format not in IMAGE_FORMATS:
-        raise DomainError.for_field("file", "Claim documents must be JPEG or PNG photos or PDF.")
+        raise DomainError.for_field("file", _("Claim documents must be JPEG or PNG photos or PDF."))
 
 
 def _attach(claim: Claim, files: Iterable[tuple[UploadedFile, str]]) -> None:
@@ -162,9 +165,9 @@ def claim_file(
     """
     _require_holder(actor, policy)
     if details.failed_on > timezone.localdate():
-        raise DomainError.for_field("failed_on", "The failure date cannot be in the future.")
+        raise DomainError.for_field("failed_on", _("The failure date cannot be in the future."))
     documents = list(documents)
-    for file, _ in documents:
+    for file, _description in documents:
         _check_document(file)
     refusal = claim_refusal(
         cover=CoverPeriod(policy.starts_on, policy.ends_on, policy.cover_km),
@@ -191,9 +194,11 @@ def claim_document_add(
     with transaction.atomic():
         claim = _lock_claim(claim.pk)
         if claim.status not in OPEN_STATUSES:
-            raise Conflict("Documents can be added only while the claim is open.")
+            raise Conflict(_("Documents can be added only while the claim is open."))
         if claim.documents.count() >= MAX_DOCUMENTS_PER_CLAIM:
-            raise Conflict(f"A claim has at most {MAX_DOCUMENTS_PER_CLAIM} documents.")
+            raise Conflict(
+                _("A claim has at most %(count)s documents.") % {"count": MAX_DOCUMENTS_PER_CLAIM}
+            )
         return ClaimDocument.objects.create(claim=claim, file=file, description=description)
 
 
@@ -228,7 +233,7 @@ def _passport_record_decision(claim: Claim) -> None:
 
 def _required_reason(reason: str) -> str:
     if not reason.strip():
-        raise DomainError.for_field("reason", "Give a reason the holder can act on.")
+        raise DomainError.for_field("reason", _("Give a reason the holder can act on."))
     return reason.strip()
 
 
@@ -268,7 +273,7 @@ def claim_approve(*, claim: Claim, actor: User, amount: Decimal, reason: str = "
     """
     require_insurer_member(actor, claim.policy.plan.insurer_id)
     if amount <= 0:
-        raise DomainError.for_field("amount", "Approve a positive amount, or reject the claim.")
+        raise DomainError.for_field("amount", _("Approve a positive amount, or reject the claim."))
     WarrantyPolicy.objects.select_for_update(no_key=True).get(pk=claim.policy_id)
     claim = _lock_claim(claim.pk)
     check_transition(
@@ -277,15 +282,21 @@ def claim_approve(*, claim: Claim, actor: User, amount: Decimal, reason: str = "
     payable = claim_payable(claim)
     if payable <= 0:
         raise ClaimRefused(
-            "Nothing is payable: the policy's limits are used up or the excess exceeds the claim.",
+            _(
+                "Nothing is payable: the policy's limits are used up or the excess exceeds the "
+                "claim."
+            ),
             field="amount",
             code="nothing_payable",
         )
     if amount > payable:
         raise DomainError.for_field(
             "amount",
-            f"At most {payable} {claim.policy.currency} can be approved within the plan's limits "
-            "and excess.",
+            _(
+                "At most %(amount)s %(currency)s can be approved within the plan's limits "
+                "and excess."
+            )
+            % {"amount": payable, "currency": claim.policy.currency},
             code="over_limits",
         )
     claim.approved_amount = amount
@@ -310,13 +321,16 @@ def claim_payout_settle(
     and close the claim. Idempotent: settling again with the same reference returns the
     payout; with another reference it is a Conflict."""
     if not reference.strip():
-        raise DomainError.for_field("reference", "Name the settlement.")
+        raise DomainError.for_field("reference", _("Name the settlement."))
     claim = _lock_claim(payout.claim_id)
     payout = ClaimPayout.objects.select_for_update().get(pk=payout.pk)
     if payout.status == ClaimPayoutStatus.SETTLED:
         if payout.settlement_reference == reference:
             return payout
-        raise Conflict(f"This payout was already settled as '{payout.settlement_reference}'.")
+        raise Conflict(
+            _("This payout was already settled as '%(reference)s'.")
+            % {"reference": payout.settlement_reference}
+        )
     _move(claim, ClaimStatus.SETTLED, actor=actor, reason=f"Settled: {reference}"[:300])
     payout.status = ClaimPayoutStatus.SETTLED
     payout.settlement_reference = reference

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -54,7 +55,7 @@ def exception_handler(exc, context):
         return error_response(
             status_code=status.HTTP_400_BAD_REQUEST,
             code="invalid",
-            message="The request has invalid fields.",
+            message=_("The request has invalid fields."),
             fields=_flatten(exc.detail),
         )
     detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)

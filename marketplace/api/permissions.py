@@ -5,6 +5,9 @@ organisations own, so another organisation's object is a 404. These classes add 
 that depend on who the caller acts for.
 """
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 
 from marketplace.errors import DomainError, NotPermitted
@@ -28,11 +31,14 @@ def acting_organisation(request) -> Organisation | None:
     if slug:
         chosen = [m.organisation for m in memberships if m.organisation.slug == slug]
         if not chosen:
-            raise NotPermitted(f"You are not a member of organisation '{slug}'.")
+            raise NotPermitted(
+                _("You are not a member of organisation '%(slug)s'.") % {"slug": slug}
+            )
         organisation = chosen[0]
     elif len(memberships) > 1:
         raise DomainError(
-            f"You belong to several organisations: name one in the {ORGANISATION_HEADER} header.",
+            _("You belong to several organisations: name one in the %(header)s header.")
+            % {"header": ORGANISATION_HEADER},
             code="organisation_required",
         )
     else:
@@ -41,11 +47,19 @@ def acting_organisation(request) -> Organisation | None:
     return organisation
 
 
+def _kinds_message(kinds: tuple[str, ...]) -> str:
+    return _("Only members of an approved %(kinds)s may do this.") % {"kinds": " or ".join(kinds)}
+
+
+# Built when a view module is imported, read per request: translated in the request's language.
+_acts_for_message = lazy(_kinds_message, str)
+
+
 def acts_for(*kinds: str, approved: bool = True) -> type[BasePermission]:
     """A permission class: the caller acts for an organisation of one of `kinds`."""
 
     class ActsFor(BasePermission):
-        message = f"Only members of an approved {' or '.join(kinds)} may do this."
+        message = _acts_for_message(kinds)
 
         def has_permission(self, request, view) -> bool:
             if not request.user.is_authenticated:
@@ -62,7 +76,7 @@ def acts_for(*kinds: str, approved: bool = True) -> type[BasePermission]:
 
 
 class IsPlatformOperator(BasePermission):
-    message = "Only the platform operator may do this."
+    message = gettext_lazy("Only the platform operator may do this.")
 
     def has_permission(self, request, view) -> bool:
         return is_platform_operator(request.user)

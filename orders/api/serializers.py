@@ -3,6 +3,7 @@ by who reads: a buyer sees the pickup code, a seller its commission, an outlet n
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -275,7 +276,7 @@ class CheckoutInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         if attrs["payment_method"] == PaymentMethod.CARD and not attrs["card_payment_method"]:
             raise serializers.ValidationError(
-                {"card_payment_method": ["Required when paying by card."]}
+                {"card_payment_method": [_("Required when paying by card.")]}
             )
         return attrs
 

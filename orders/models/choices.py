@@ -2,33 +2,34 @@
 `orders.channels` and `orders.pricing` use them without a database."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Channel(models.TextChoices):
-    B2B = "b2b", "Business to business"
-    B2C = "b2c", "Business to consumer"
-    C2C = "c2c", "Consumer to consumer"
-    O2O = "o2o", "Online to offline (outlet pickup)"
+    B2B = "b2b", _("Business to business")
+    B2C = "b2c", _("Business to consumer")
+    C2C = "c2c", _("Consumer to consumer")
+    O2O = "o2o", _("Online to offline (outlet pickup)")
 
 
 class PaymentMethod(models.TextChoices):
-    CARD = "card", "Card (Stripe)"
-    INVOICE = "invoice", "Invoice with net terms"
-    AT_PICKUP = "at_pickup", "Pay at pickup"
+    CARD = "card", _("Card (Stripe)")
+    INVOICE = "invoice", _("Invoice with net terms")
+    AT_PICKUP = "at_pickup", _("Pay at pickup")
 
 
 class OrderStatus(models.TextChoices):
-    PLACED = "placed", "Placed, awaiting the seller"
-    ACCEPTED = "accepted", "Accepted by the seller"
-    PAID = "paid", "Paid"
-    READY_FOR_PICKUP = "ready_for_pickup", "Ready for pickup"
-    SHIPPED = "shipped", "Shipped"
-    DELIVERED = "delivered", "Delivered"
-    COLLECTED = "collected", "Collected"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
-    EXPIRED = "expired", "Expired"
-    REFUNDED = "refunded", "Refunded"
+    PLACED = "placed", _("Placed, awaiting the seller")
+    ACCEPTED = "accepted", _("Accepted by the seller")
+    PAID = "paid", _("Paid")
+    READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    COLLECTED = "collected", _("Collected")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+    REFUNDED = "refunded", _("Refunded")
 
 
 S = OrderStatus
@@ -53,13 +54,13 @@ OPEN_STATUSES = frozenset({S.PLACED, S.ACCEPTED, S.PAID, S.READY_FOR_PICKUP, S.S
 
 
 class PaymentStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    AUTHORISED = "authorised", "Authorised, not captured"
-    PAID = "paid", "Paid"
-    PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
-    REFUNDED = "refunded", "Refunded"
-    FAILED = "failed", "Failed"
-    VOIDED = "voided", "Voided"
+    PENDING = "pending", _("Pending")
+    AUTHORISED = "authorised", _("Authorised, not captured")
+    PAID = "paid", _("Paid")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+    REFUNDED = "refunded", _("Refunded")
+    FAILED = "failed", _("Failed")
+    VOIDED = "voided", _("Voided")
 
 
 P = PaymentStatus
@@ -80,19 +81,19 @@ PAYMENT_PROGRESS = {
 
 
 class DeliveryKind(models.TextChoices):
-    SHIPPING = "shipping", "Shipping"
-    FREIGHT = "freight", "Freight"
-    YARD_COLLECTION = "yard_collection", "Collection at the seller's yard"
-    OUTLET_COLLECTION = "outlet_collection", "Collection at an outlet"
+    SHIPPING = "shipping", _("Shipping")
+    FREIGHT = "freight", _("Freight")
+    YARD_COLLECTION = "yard_collection", _("Collection at the seller's yard")
+    OUTLET_COLLECTION = "outlet_collection", _("Collection at an outlet")
 
 
 COLLECTION_KINDS = frozenset({DeliveryKind.YARD_COLLECTION, DeliveryKind.OUTLET_COLLECTION})
 
 
 class PayoutStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    PAID = "paid", "Paid"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Failed")
 
 
 PAYOUT_TRANSITIONS: dict[str, set[str]] = {

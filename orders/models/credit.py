@@ -14,6 +14,7 @@ refuses a transaction that does not balance (PostgreSQL).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from marketplace.models import Organisation
 
@@ -21,13 +22,13 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class AccountKind(models.TextChoices):
-    BUYER_CREDIT = "buyer_credit", "A buyer's credit"
-    SELLER_RECEIVABLE = "seller_receivable", "Owed to a seller (forfeited core deposits)"
-    CORE_DEPOSITS = "core_deposits", "Core deposits the platform holds"
-    CREDIT_APPLIED = "credit_applied", "Credit applied to orders"
-    WARRANTY_PAYOUTS = "warranty_payouts", "Warranty payouts paid as credit"
-    REFUNDS = "refunds", "Returns refunded as credit"
-    GOODWILL = "goodwill", "Goodwill granted by the platform"
+    BUYER_CREDIT = "buyer_credit", _("A buyer's credit")
+    SELLER_RECEIVABLE = "seller_receivable", _("Owed to a seller (forfeited core deposits)")
+    CORE_DEPOSITS = "core_deposits", _("Core deposits the platform holds")
+    CREDIT_APPLIED = "credit_applied", _("Credit applied to orders")
+    WARRANTY_PAYOUTS = "warranty_payouts", _("Warranty payouts paid as credit")
+    REFUNDS = "refunds", _("Returns refunded as credit")
+    GOODWILL = "goodwill", _("Goodwill granted by the platform")
 
 
 # Customers' accounts hold what is owed to them: they can never be overdrawn.

@@ -5,6 +5,7 @@ they differ in what they pay out (core credit, or a refund)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Location
 from marketplace.models import Organisation
@@ -46,21 +47,21 @@ class SellerReturnPolicy(models.Model):
 
 
 class ReturnKind(models.TextChoices):
-    CORE = "core", "Core return"
-    RMA = "rma", "Part return for refund"
+    CORE = "core", _("Core return")
+    RMA = "rma", _("Part return for refund")
 
 
 class ReturnStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested, awaiting the seller"
-    DECLINED = "declined", "Declined by the seller"
-    AWAITING_RETURN = "awaiting_return", "Awaiting drop-off or shipment"
-    DROPPED_OFF = "dropped_off", "Dropped off at an outlet"
-    SHIPPED = "shipped", "Shipped to the seller"
-    RECEIVED = "received", "Received by the seller"
-    ACCEPTED = "accepted", "Accepted"
-    PARTIALLY_ACCEPTED = "partially_accepted", "Partially accepted"
-    REJECTED = "rejected", "Rejected"
-    CANCELLED = "cancelled", "Cancelled"
+    REQUESTED = "requested", _("Requested, awaiting the seller")
+    DECLINED = "declined", _("Declined by the seller")
+    AWAITING_RETURN = "awaiting_return", _("Awaiting drop-off or shipment")
+    DROPPED_OFF = "dropped_off", _("Dropped off at an outlet")
+    SHIPPED = "shipped", _("Shipped to the seller")
+    RECEIVED = "received", _("Received by the seller")
+    ACCEPTED = "accepted", _("Accepted")
+    PARTIALLY_ACCEPTED = "partially_accepted", _("Partially accepted")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 R = ReturnStatus
@@ -81,16 +82,16 @@ RETURN_TRANSITIONS: dict[str, set[str]] = {
 
 
 class RmaReason(models.TextChoices):
-    WRONG_FITMENT = "wrong_fitment", "Does not fit the vehicle"
-    DAMAGED_IN_TRANSIT = "damaged_in_transit", "Damaged in transit"
-    NOT_AS_DESCRIBED = "not_as_described", "Not as described"
-    FAULTY = "faulty", "Faulty"
-    CHANGED_MIND = "changed_mind", "Changed my mind"
+    WRONG_FITMENT = "wrong_fitment", _("Does not fit the vehicle")
+    DAMAGED_IN_TRANSIT = "damaged_in_transit", _("Damaged in transit")
+    NOT_AS_DESCRIBED = "not_as_described", _("Not as described")
+    FAULTY = "faulty", _("Faulty")
+    CHANGED_MIND = "changed_mind", _("Changed my mind")
 
 
 class RefundRoute(models.TextChoices):
-    ORIGINAL = "original", "To the original payment (card or invoice)"
-    CREDIT = "credit", "As credit"
+    ORIGINAL = "original", _("To the original payment (card or invoice)")
+    CREDIT = "credit", _("As credit")
 
 
 class ReturnCase(models.Model):
@@ -199,12 +200,12 @@ class ReturnPhoto(models.Model):
 
 
 class CoreStatus(models.TextChoices):
-    OWED = "owed", "Owed"
-    RETURNING = "returning", "On its way back"
-    CREDITED = "credited", "Credited"
-    REJECTED = "rejected", "Rejected at inspection"
-    FORFEITED = "forfeited", "Forfeited to the seller"
-    RELEASED = "released", "Released: the part itself was returned"
+    OWED = "owed", _("Owed")
+    RETURNING = "returning", _("On its way back")
+    CREDITED = "credited", _("Credited")
+    REJECTED = "rejected", _("Rejected at inspection")
+    FORFEITED = "forfeited", _("Forfeited to the seller")
+    RELEASED = "released", _("Released: the part itself was returned")
 
 
 CORE_TRANSITIONS: dict[str, set[str]] = {

@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import Listing, ListingStatus
 from certification.offers import warranty_offers
@@ -49,18 +50,22 @@ def cart_line_set(
     over what is on hand, a full cart, or a plan not offered for the listing.
     """
     if quantity < 0 or quantity > MAX_LINE_QUANTITY:
-        raise DomainError.for_field("quantity", f"Must be between 0 and {MAX_LINE_QUANTITY}.")
+        raise DomainError.for_field(
+            "quantity", _("Must be between 0 and %(max)s.") % {"max": MAX_LINE_QUANTITY}
+        )
     cart = Cart.objects.select_for_update().get(pk=cart_for(buyer).pk)
     if quantity == 0:
         CartLine.objects.filter(cart=cart, listing=listing).delete()
         return None
     if listing.status != ListingStatus.ACTIVE:
-        raise DomainError.for_field("listing", "This listing is not for sale.")
+        raise DomainError.for_field("listing", _("This listing is not for sale."))
     if _is_own_listing(buyer, listing):
-        raise DomainError.for_field("listing", "You cannot buy your own listing.")
+        raise DomainError.for_field("listing", _("You cannot buy your own listing."))
     if quantity > listing.quantity_on_hand:
         raise DomainError.for_field(
-            "quantity", f"Only {listing.quantity_on_hand} on hand for this listing."
+            "quantity",
+            _("Only %(quantity)s on hand for this listing.")
+            % {"quantity": listing.quantity_on_hand},
         )
     changes = {"quantity": quantity}
     if warranty_plan is not KEEP:
@@ -68,7 +73,9 @@ def cart_line_set(
         changes["warranty_plan"] = warranty_plan
     line, created = CartLine.objects.update_or_create(cart=cart, listing=listing, defaults=changes)
     if created and CartLine.objects.filter(cart=cart).count() > MAX_CART_LINES:
-        raise DomainError.for_field("listing", f"A cart holds at most {MAX_CART_LINES} lines.")
+        raise DomainError.for_field(
+            "listing", _("A cart holds at most %(count)s lines.") % {"count": MAX_CART_LINES}
+        )
     cart.save(update_fields=["updated_at"])
     return line
 
@@ -80,7 +87,7 @@ def _check_offered(listing: Listing, plan) -> None:
     offers = warranty_offers([listing], on=timezone.localdate())[listing.pk]
     if not any(offer.plan_id == plan.pk for offer in offers):
         raise DomainError.for_field(
-            "warranty_plan", "This warranty plan is not offered for this part."
+            "warranty_plan", _("This warranty plan is not offered for this part.")
         )
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import Listing, ListingPriceTier
 from marketplace.errors import Conflict, DomainError
@@ -105,11 +106,11 @@ def _check_card_request(request: CheckoutRequest) -> None:
         return
     if not settings.STRIPE_SECRET_KEY:
         raise DomainError.for_field(
-            "payment_method", "Card payments are not available here; choose invoice or pickup."
+            "payment_method", _("Card payments are not available here; choose invoice or pickup.")
         )
     if not request.card_payment_method:
         raise DomainError.for_field(
-            "card_payment_method", "Give the card's payment method (pm_...) to pay by card."
+            "card_payment_method", _("Give the card's payment method (pm_...) to pay by card.")
         )
 
 
@@ -123,7 +124,7 @@ def _place(buyer: Buyer, request: CheckoutRequest) -> Checkout:
     wanted = {listing_id: quantity for listing_id, quantity, _ in cart_lines}
     cover = {listing_id: plan_id for listing_id, _, plan_id in cart_lines}
     if not wanted:
-        raise DomainError.for_field("cart", "The cart is empty.")
+        raise DomainError.for_field("cart", _("The cart is empty."))
     listings = stock.lock_listings(wanted)
     stock.check_available(wanted, listings, stock.held_quantities(wanted))
     by_seller: dict[SellerKey, list[Listing]] = defaultdict(list)
@@ -164,12 +165,14 @@ def _delivery_options(option_ids, by_seller) -> dict[SellerKey, DeliveryOption]:
         key = (option.seller_organisation_id, option.seller_user_id)
         if key not in by_seller or key in chosen:
             raise DomainError.for_field(
-                "delivery_options", f"Option {option.pk} is not one choice per seller in the cart."
+                "delivery_options",
+                _("Option %(option)s is not one choice per seller in the cart.")
+                % {"option": option.pk},
             )
         chosen[key] = option
     if len(chosen) != len(set(option_ids)) or set(chosen) != set(by_seller):
         raise DomainError.for_field(
-            "delivery_options", "Choose exactly one active delivery option of each seller."
+            "delivery_options", _("Choose exactly one active delivery option of each seller.")
         )
     return chosen
 
@@ -191,7 +194,7 @@ def _plan_orders(buyer, request, by_seller, options, cart) -> list[OrderPlan]:
     currencies = {listing.currency for group in by_seller.values() for listing in group}
     currencies |= {option.currency for option in options.values()}
     if len(currencies) != 1:
-        raise DomainError.for_field("cart", "A checkout is paid in one currency.")
+        raise DomainError.for_field("cart", _("A checkout is paid in one currency."))
     currency = currencies.pop()
     tiers = _price_tiers([listing.pk for group in by_seller.values() for listing in group])
     has_terms = (
@@ -229,7 +232,8 @@ def _channel(buyer, request, group, option, has_terms) -> str:
     if request.payment_method not in allowed:
         raise DomainError.for_field(
             "payment_method",
-            f"A {channel} order from this seller can be paid by {', '.join(sorted(allowed))}.",
+            _("A %(channel)s order from this seller can be paid by %(methods)s.")
+            % {"channel": channel, "methods": ", ".join(sorted(allowed))},
         )
     return channel
 
@@ -307,9 +311,12 @@ def _check_credit(buyer: Buyer, plans: list[OrderPlan]) -> None:
     remaining = terms.credit_limit - outstanding
     if plans[0].totals.gross.currency != terms.currency or total > remaining:
         raise CreditLimitExceeded(
-            f"This checkout ({total} {terms.currency}) is over the remaining credit limit "
-            f"({remaining} {terms.currency}).",
-            fields={"payment_method": ["Over the remaining credit limit for invoice terms."]},
+            _(
+                "This checkout (%(total)s %(currency)s) is over the remaining credit limit "
+                "(%(remaining)s %(currency)s)."
+            )
+            % {"total": total, "remaining": remaining, "currency": terms.currency},
+            fields={"payment_method": [_("Over the remaining credit limit for invoice terms.")]},
         )
 
 

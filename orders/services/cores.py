@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import PassportEventKind
 from catalog.passport import passport_append
@@ -128,7 +129,7 @@ def core_return_open(*, obligation: CoreObligation, actor: User) -> ReturnCase:
         if locked.status == CoreStatus.RETURNING:
             return locked.return_case
         if locked.due_on < timezone.localdate():
-            raise Conflict("The deadline to return this core has passed.")
+            raise Conflict(_("The deadline to return this core has passed."))
         check_transition(
             CORE_TRANSITIONS,
             entity="core",
@@ -173,7 +174,7 @@ def outlet_may_inspect(case: ReturnCase, outlet: Organisation) -> bool:
 
 def _check_inspectable(case: ReturnCase, *, by_outlet: bool) -> None:
     if by_outlet and case.status != ReturnStatus.DROPPED_OFF:
-        raise Conflict("The outlet inspects a core while it is at the counter.")
+        raise Conflict(_("The outlet inspects a core while it is at the counter."))
     if not by_outlet and case.status != ReturnStatus.RECEIVED:
         raise TransitionNotAllowed(entity="return", from_status=case.status, to_status="inspected")
 
@@ -248,7 +249,7 @@ def _obligation_of(case: ReturnCase) -> CoreObligation:
         CoreObligation.objects.filter(return_case=case).values_list("pk", flat=True).first()
     )
     if case.kind != ReturnKind.CORE or obligation_id is None:
-        raise Conflict("This return is not the current return of a core.")
+        raise Conflict(_("This return is not the current return of a core."))
     return lock_obligation(obligation_id)
 
 
@@ -282,7 +283,7 @@ def core_inspect(
             )
         _check_inspectable(locked, by_outlet=by_outlet)
         if verdict.findings and not ReturnPhoto.objects.filter(return_case=locked).exists():
-            raise DomainError.for_field("photos", "Add a photo of what the inspection found.")
+            raise DomainError.for_field("photos", _("Add a photo of what the inspection found."))
         return _apply_verdict(locked, obligation, verdict, actor=actor, notes=notes)
 
 
@@ -292,7 +293,7 @@ def core_inspect_at_outlet(
     """An outlet's staff inspect a core at the counter, when its seller lets outlets decide.
     Raises NotPermitted (403) otherwise."""
     if not outlet_may_inspect(case, outlet):
-        raise NotPermitted("This seller inspects its cores itself.")
+        raise NotPermitted(_("This seller inspects its cores itself."))
     return core_inspect(case=case, actor=user, findings=findings, notes=notes, by_outlet=True)
 
 
@@ -300,7 +301,7 @@ def return_photo_add(*, case: ReturnCase, actor: User, image) -> ReturnPhoto:
     """Evidence for an inspection; only while the core is with the inspector."""
     current = ReturnCase.objects.values_list("status", flat=True).get(pk=case.pk)
     if current not in (ReturnStatus.DROPPED_OFF, ReturnStatus.RECEIVED):
-        raise Conflict("Photos are added while the part is being inspected.")
+        raise Conflict(_("Photos are added while the part is being inspected."))
     return ReturnPhoto.objects.create(return_case=case, image=image, taken_by=actor)
 
 

@@ -1,5 +1,7 @@
 """Credit the platform gives of its own accord: goodwill granted by an operator."""
 
+from django.utils.translation import gettext as _
+
 from marketplace.errors import DomainError
 from marketplace.models import Organisation, User
 from orders.models import AccountKind, LedgerTransaction
@@ -26,7 +28,7 @@ def credit_goodwill_grant(
     IdempotencyKeyReused. Raises DomainError for an amount that is not positive whole cents.
     """
     if money.amount <= 0 or money.amount != money.amount.quantize(CENT):
-        raise DomainError.for_field("amount", "Goodwill is a positive amount in whole cents.")
+        raise DomainError.for_field("amount", _("Goodwill is a positive amount in whole cents."))
     owner_kind = "organisation" if isinstance(owner, Organisation) else "user"
     credit = account_for(AccountKind.BUYER_CREDIT, currency=money.currency, **{owner_kind: owner})
     return ledger_post(

@@ -1,6 +1,7 @@
 """Sellers' delivery options: how each one hands parts over, and where collection happens."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from catalog.models import LocationKind
 from catalog.services import Seller
@@ -18,7 +19,10 @@ DELIVERY_OPTION_FIELDS = frozenset(
 def _check_fields(fields: dict) -> None:
     unknown = set(fields) - DELIVERY_OPTION_FIELDS
     if unknown:
-        raise DomainError(f"Unknown delivery option fields: {', '.join(sorted(unknown))}.")
+        raise DomainError(
+            _("Unknown delivery option fields: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
 
 
 def _check_place(option: DeliveryOption, seller: Seller) -> None:
@@ -28,22 +32,22 @@ def _check_place(option: DeliveryOption, seller: Seller) -> None:
     if option.kind not in COLLECTION_KINDS:
         if location is not None:
             raise DomainError.for_field(
-                "pickup_location", "Only collection options have a pickup location."
+                "pickup_location", _("Only collection options have a pickup location.")
             )
         return
     if location is None:
         raise DomainError.for_field(
-            "pickup_location", "A collection option names where the part is collected."
+            "pickup_location", _("A collection option names where the part is collected.")
         )
     if option.kind == DeliveryKind.YARD_COLLECTION and not (
         location.kind == LocationKind.YARD and seller.owns(location)
     ):
-        raise DomainError.for_field("pickup_location", "Choose one of your own yards.")
+        raise DomainError.for_field("pickup_location", _("Choose one of your own yards."))
     if option.kind == DeliveryKind.OUTLET_COLLECTION and not (
         location.kind == LocationKind.OUTLET and location.pickup_available
     ):
         raise DomainError.for_field(
-            "pickup_location", "Choose an outlet counter that takes pickups."
+            "pickup_location", _("Choose an outlet counter that takes pickups.")
         )
 
 
@@ -73,7 +77,7 @@ def delivery_option_update(*, option: DeliveryOption, seller: Seller, **changes)
     _check_fields(changes)
     locked = DeliveryOption.objects.select_for_update().get(pk=option.pk)
     if not seller.owns(locked):
-        raise NotPermitted("This delivery option belongs to another seller.")
+        raise NotPermitted(_("This delivery option belongs to another seller."))
     for name, value in changes.items():
         setattr(locked, name, value)
     _check_place(locked, seller)

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.utils.translation import gettext as _
 
 from marketplace.errors import Conflict, DomainError
 from marketplace.models import Organisation, User
@@ -79,20 +80,22 @@ def _fingerprint(kind: str, postings: list[Posting]) -> str:
 
 def _check_postings(postings: list[Posting]) -> None:
     if len(postings) < 2:
-        raise DomainError("A ledger transaction has at least two entries.")
+        raise DomainError(_("A ledger transaction has at least two entries."))
     sums: dict[str, Decimal] = defaultdict(Decimal)
     for posting in postings:
         if posting.amount == 0 or posting.amount != posting.amount.quantize(CENT):
-            raise DomainError.for_field("amount", "Entries are whole cents and never zero.")
+            raise DomainError.for_field("amount", _("Entries are whole cents and never zero."))
         sums[posting.account.currency] += posting.amount
     if any(total != 0 for total in sums.values()):
-        raise DomainError("The entries of a ledger transaction must sum to zero per currency.")
+        raise DomainError(_("The entries of a ledger transaction must sum to zero per currency."))
 
 
 def _existing(key: str, fingerprint: str) -> LedgerTransaction | None:
     found = LedgerTransaction.objects.filter(idempotency_key=key).first()
     if found is not None and found.fingerprint != fingerprint:
-        raise IdempotencyKeyReused(f"'{key}' was already posted with other content.")
+        raise IdempotencyKeyReused(
+            _("'%(key)s' was already posted with other content.") % {"key": key}
+        )
     return found
 
 
@@ -138,8 +141,14 @@ def _write(key, kind, description, postings, fingerprint) -> LedgerTransaction:
     for account_id, account in accounts.items():
         if account.balance + change[account_id] < 0:
             raise InsufficientCredit(
-                f"Only {account.balance} {account.currency} of credit is available.",
-                fields={"credit": [f"Only {account.balance} {account.currency} available."]},
+                _("Only %(balance)s %(currency)s of credit is available.")
+                % {"balance": account.balance, "currency": account.currency},
+                fields={
+                    "credit": [
+                        _("Only %(balance)s %(currency)s available.")
+                        % {"balance": account.balance, "currency": account.currency}
+                    ]
+                },
             )
     record = LedgerTransaction.objects.create(
         idempotency_key=key, kind=kind, description=description[:300], fingerprint=fingerprint

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import PassportEventKind
 from catalog.passport import passport_append
@@ -57,7 +58,7 @@ def _passport_record_sale(order: Order, lines: list[OrderLine], listings: dict) 
 def _fulfilment_may_start(order: Order) -> None:
     """Card orders are fulfilled once paid (captured); invoice and at-pickup ones once accepted."""
     if order.payment_method == PaymentMethod.CARD and order.status != S.PAID:
-        raise Conflict("This card order is not paid yet: its capture is pending.")
+        raise Conflict(_("This card order is not paid yet: its capture is pending."))
 
 
 def _payment_secured(order: Order) -> None:
@@ -67,7 +68,7 @@ def _payment_secured(order: Order) -> None:
         status, amount = Payment.objects.values_list("status", "amount").get(order=order)
         if status != PaymentStatus.AUTHORISED and amount > 0:
             raise Conflict(
-                "The card payment of this order is not authorised; it cannot be accepted."
+                _("The card payment of this order is not authorised; it cannot be accepted.")
             )
 
 
@@ -81,7 +82,7 @@ def order_accept(*, order: Order, actor) -> Order:
     with transaction.atomic():
         locked = lock_order(order.pk)
         if locked.status == S.PLACED and locked.accept_by <= timezone.now():
-            raise Conflict("The time to accept this order has passed; it will expire.")
+            raise Conflict(_("The time to accept this order has passed; it will expire."))
         check_transition(
             ORDER_TRANSITIONS, entity="order", from_status=locked.status, to_status=S.ACCEPTED
         )
@@ -117,9 +118,9 @@ def order_reject(*, order: Order, actor, reason: str) -> Order:
     released. An order already accepted is cancelled instead (`order_cancel`), which also puts
     its stock back on the shelf."""
     if not reason.strip():
-        raise DomainError.for_field("reason", "Say why the order is rejected.")
+        raise DomainError.for_field("reason", _("Say why the order is rejected."))
     if order.status != S.PLACED:
-        raise Conflict("Only an order awaiting acceptance is rejected; cancel this one instead.")
+        raise Conflict(_("Only an order awaiting acceptance is rejected; cancel this one instead."))
     return order_cancel(order=order, actor=actor, reason=f"Rejected by the seller: {reason}")
 
 
@@ -144,7 +145,7 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
 def order_cancel_by_buyer(*, order: Order, actor, reason: str = "") -> Order:
     """A buyer may withdraw an order until the seller has accepted it."""
     if order.status != S.PLACED:
-        raise Conflict("The seller has already accepted this order; ask them to cancel it.")
+        raise Conflict(_("The seller has already accepted this order; ask them to cancel it."))
     return order_cancel(order=order, actor=actor, reason=reason or "Cancelled by the buyer.")
 
 
@@ -153,7 +154,7 @@ def order_ship(*, order: Order, actor, carrier: str, tracking_number: str) -> Or
     with transaction.atomic():
         locked = lock_order(order.pk)
         if locked.delivery_kind in COLLECTION_KINDS:
-            raise Conflict("This order is collected, not shipped.")
+            raise Conflict(_("This order is collected, not shipped."))
         _fulfilment_may_start(locked)
         locked.carrier, locked.tracking_number = carrier, tracking_number
         return move(locked, S.SHIPPED, actor=actor, fields=["carrier", "tracking_number"])
@@ -165,7 +166,7 @@ def order_mark_ready_for_pickup(*, order: Order, actor) -> Order:
     with transaction.atomic():
         locked = lock_order(order.pk)
         if locked.delivery_kind not in COLLECTION_KINDS:
-            raise Conflict("This order is shipped, not collected.")
+            raise Conflict(_("This order is shipped, not collected."))
         _fulfilment_may_start(locked)
         locked.pickup_expires_at = timezone.now() + timedelta(days=settings.ORDERS_PICKUP_DAYS)
         return move(locked, S.READY_FOR_PICKUP, actor=actor, fields=["pickup_expires_at"])
@@ -193,7 +194,7 @@ def order_mark_delivered(*, order: Order, actor) -> Order:
 def order_mark_collected_at_yard(*, order: Order, actor) -> Order:
     """The buyer collected the part at the seller's own yard (outlet pickups use the code)."""
     if order.delivery_kind != DeliveryKind.YARD_COLLECTION:
-        raise Conflict("Outlet pickups are recorded by the outlet with the pickup code.")
+        raise Conflict(_("Outlet pickups are recorded by the outlet with the pickup code."))
     with transaction.atomic():
         locked = lock_order(order.pk)
         return order_collected(locked, actor=actor)

@@ -14,6 +14,7 @@ import stripe
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.errors import Conflict, DomainError, check_transition
 from orders import stripe_gateway as gateway
@@ -122,10 +123,10 @@ def checkout_authorise(*, checkout: Checkout, card_payment_method: str) -> None:
                 order_id=payment.order_id,
             )
         except stripe.CardError as error:
-            declined = error.user_message or "The card was declined."
+            declined = error.user_message or _("The card was declined.")
         except stripe.StripeError as error:
             log.warning("Authorising payment %s failed: %s", payment.pk, error)
-            declined = "The card could not be authorised just now; nothing was charged."
+            declined = _("The card could not be authorised just now; nothing was charged.")
         else:
             with transaction.atomic():
                 _apply_intent(lock_payment(payment.pk), intent)
@@ -216,14 +217,16 @@ def refund_record(payment: Payment, *, amount: Decimal, reason: str) -> Refund:
     is refundable.
     """
     if amount <= 0:
-        raise DomainError.for_field("amount", "Must be more than zero.")
+        raise DomainError.for_field("amount", _("Must be more than zero."))
     if amount != amount.quantize(CENT):
-        raise DomainError.for_field("amount", "Must be in whole cents.")
+        raise DomainError.for_field("amount", _("Must be in whole cents."))
     if payment.status not in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
-        raise Conflict(f"A {payment.status} payment cannot be refunded.")
+        raise Conflict(_("A %(status)s payment cannot be refunded.") % {"status": payment.status})
     remaining = payment.amount - payment.refunded_amount
     if amount > remaining:
-        raise DomainError.for_field("amount", f"At most {remaining} can still be refunded.")
+        raise DomainError.for_field(
+            "amount", _("At most %(amount)s can still be refunded.") % {"amount": remaining}
+        )
     refund = Refund.objects.create(payment=payment, amount=amount, reason=reason[:300])
     _advance_refund(payment, amount, amount == remaining)
     return refund
@@ -264,7 +267,7 @@ def invoice_mark_paid(*, payment: Payment) -> Payment:
     with transaction.atomic():
         locked = lock_payment(payment.pk)
         if locked.method != PaymentMethod.INVOICE:
-            raise DomainError.for_field("payment", "Only invoices are marked paid by hand.")
+            raise DomainError.for_field("payment", _("Only invoices are marked paid by hand."))
         check_transition(
             PAYMENT_TRANSITIONS, entity="payment", from_status=locked.status,
             to_status=PaymentStatus.PAID,
@@ -295,7 +298,7 @@ def stripe_webhook_receive(*, payload: bytes, signature: str) -> StripeEvent | N
     try:
         event = gateway.webhook_event(payload=payload, signature=signature)
     except (ValueError, stripe.SignatureVerificationError):
-        raise WebhookRejected("The webhook signature or payload is not valid.") from None
+        raise WebhookRejected(_("The webhook signature or payload is not valid.")) from None
     if StripeEvent.objects.filter(event_id=event.id).exists():
         return None
     payment, intent = None, None
@@ -331,7 +334,9 @@ def _current_intent(intent_id: str):
         return gateway.retrieve_intent(intent_id)
     except stripe.StripeError as error:
         log.warning("Reading PaymentIntent %s failed: %s", intent_id, error)
-        raise StripeUnavailable("Stripe could not be reached; deliver the event again.") from None
+        raise StripeUnavailable(
+            _("Stripe could not be reached; deliver the event again.")
+        ) from None
 
 
 def _release_orphaned_authorisation(payment: Payment, intent) -> None:

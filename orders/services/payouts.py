@@ -14,6 +14,7 @@ from decimal import Decimal
 import stripe
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError, check_transition
 from orders import stripe_gateway as gateway
@@ -42,7 +43,7 @@ def payouts_create(*, period_start: date, period_end: date) -> list[Payout]:
     """One payout per seller and currency, over the orders that became payable in
     [period_start, period_end) and are in no payout yet. Running it twice adds nothing."""
     if period_end <= period_start:
-        raise DomainError.for_field("period_end", "Must be after period_start.")
+        raise DomainError.for_field("period_end", _("Must be after period_start."))
     start, end = _bounds(period_start, period_end)
     due = (
         Order.objects.select_for_update(of=("self",), no_key=True)
@@ -55,7 +56,7 @@ def payouts_create(*, period_start: date, period_end: date) -> list[Payout]:
         groups[(order.seller_organisation_id, order.seller_user_id, order.currency)].append(order)
     created = []
     for (organisation_id, user_id, currency), orders in groups.items():
-        payout, _ = Payout.objects.get_or_create(
+        payout, _created = Payout.objects.get_or_create(
             seller_organisation_id=organisation_id,
             seller_user_id=user_id,
             currency=currency,
@@ -88,7 +89,7 @@ def payout_pay(*, payout: Payout) -> Payout:
             seller_user_id=locked.seller_user_id,
         ).first()
     if account is None:
-        raise DomainError.for_field("payout", "This seller has no payout account.")
+        raise DomainError.for_field("payout", _("This seller has no payout account."))
     try:
         transfer = gateway.transfer(
             amount=Money(locked.amount, locked.currency),

@@ -11,6 +11,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marketplace.errors import Conflict, DomainError, NotPermitted
 from marketplace.models import Organisation, User
@@ -53,7 +54,10 @@ def _lockout_row(outlet: Organisation, user: User) -> PickupLockout:
 def _refuse_if_locked(row: PickupLockout, now) -> None:
     if row.locked_until and row.locked_until > now:
         seconds = int((row.locked_until - now).total_seconds()) + 1
-        raise PickupLockedOut(f"Too many wrong pickup codes; try again in {seconds} seconds.")
+        raise PickupLockedOut(
+            _("Too many wrong pickup codes; try again in %(seconds)s seconds.")
+            % {"seconds": seconds}
+        )
 
 
 def _record_failure(row: PickupLockout, now) -> None:
@@ -92,7 +96,7 @@ def pickup_find(*, outlet: Organisation, user: User, code: str) -> Order:
         outlet=outlet, user=user, code=code, find=lambda c: waiting.filter(pickup_code=c).first()
     )
     if order is None:
-        raise PickupCodeNotFound("No order at this outlet has that pickup code.")
+        raise PickupCodeNotFound(_("No order at this outlet has that pickup code."))
     return order
 
 
@@ -106,7 +110,9 @@ def pickup_collect(*, outlet: Organisation, user: User, code: str, collected_by:
     at_pickup = order.payment_method == PaymentMethod.AT_PICKUP
     if at_pickup and collected_by not in COLLECTION_METHODS:
         raise DomainError.for_field(
-            "collected_by", f"Say how the buyer paid: one of {', '.join(COLLECTION_METHODS)}."
+            "collected_by",
+            _("Say how the buyer paid: one of %(methods)s.")
+            % {"methods": ", ".join(COLLECTION_METHODS)},
         )
     with transaction.atomic():
         locked = lock_order(order.pk)
@@ -122,10 +128,10 @@ def pickup_refuse(*, outlet: Organisation, user: User, code: str, reason: str) -
     """The buyer refused the part at the counter (wrong part, damaged): the order is cancelled,
     the stock goes back to the seller and the payment is voided or refunded."""
     if not reason.strip():
-        raise DomainError.for_field("reason", "Say why the part was refused.")
+        raise DomainError.for_field("reason", _("Say why the part was refused."))
     order = pickup_find(outlet=outlet, user=user, code=code)
     if order.status != OrderStatus.READY_FOR_PICKUP:
-        raise Conflict("This order is not waiting for pickup.")
+        raise Conflict(_("This order is not waiting for pickup."))
     return order_services.order_cancel(
         order=order, actor=user, reason=f"Refused at pickup: {reason}"
     )

@@ -13,6 +13,7 @@ towards the same per-staff lockout as pickup codes (`PickupLockout`).
 import secrets
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from catalog.models import Location, LocationKind
 from marketplace.errors import Conflict, DomainError, check_transition
@@ -91,7 +92,7 @@ def _outlet_counter(outlet: Organisation, location_id: int | None) -> Location:
         counters = counters.filter(pk=location_id)
     counter = counters.order_by("pk").first()
     if counter is None:
-        raise DomainError.for_field("location", "This outlet has no such counter.")
+        raise DomainError.for_field("location", _("This outlet has no such counter."))
     return counter
 
 
@@ -106,7 +107,7 @@ def return_find_by_code(*, outlet: Organisation, user: User, code: str) -> Retur
         find=lambda c: ReturnCase.objects.filter(code=c).first(),
     )  # fmt: skip
     if case is None:
-        raise ReturnCodeNotFound("No return has that code.")
+        raise ReturnCodeNotFound(_("No return has that code."))
     return case
 
 
@@ -135,8 +136,8 @@ def return_ship(*, case: ReturnCase, actor, carrier: str, tracking_number: str) 
     """The buyer sends the part to the seller by post."""
     if not carrier.strip() or not tracking_number.strip():
         raise DomainError(
-            "Say which carrier has the parcel and its tracking number.",
-            fields={"carrier": ["Required."], "tracking_number": ["Required."]},
+            _("Say which carrier has the parcel and its tracking number."),
+            fields={"carrier": [_("Required.")], "tracking_number": [_("Required.")]},
         )
     with transaction.atomic():
         locked = lock_return(case.pk)

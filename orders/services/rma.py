@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from marketplace.errors import Conflict, DomainError, NotPermitted, TransitionNotAllowed
 from orders import rma_rules
@@ -78,6 +80,13 @@ class RmaDetails:
     refund_route: str = RefundRoute.ORIGINAL
 
 
+def _stored_label(reason: str) -> str:
+    """The reason's label in the site's language, as the history and refunds store it: the
+    labels are translated, the stored texts stay in one language whoever asks."""
+    with override(settings.LANGUAGE_CODE):
+        return str(dict(RmaReason.choices).get(reason, reason))
+
+
 def _lock_line(line_id: int) -> OrderLine:
     return (
         OrderLine.objects.select_for_update(of=("self",), no_key=True)
@@ -89,7 +98,7 @@ def _lock_line(line_id: int) -> OrderLine:
 def _lock_rma(case_id: int) -> ReturnCase:
     case = lock_return(case_id)
     if case.kind != ReturnKind.RMA:
-        raise Conflict("This is a core return; it is handled as one.")
+        raise Conflict(_("This is a core return; it is handled as one."))
     return case
 
 
@@ -103,7 +112,7 @@ def _policy_of(order: Order) -> SellerReturnPolicy:
 
 def _check_reason(order: Order, details: RmaDetails, policy: SellerReturnPolicy) -> None:
     if order.status not in RETURNABLE_ORDER_STATUSES or order.delivered_at is None:
-        raise Conflict("Parts are returned once the order has been delivered or collected.")
+        raise Conflict(_("Parts are returned once the order has been delivered or collected."))
     days = (timezone.localdate() - timezone.localdate(order.delivered_at)).days
     window = rma_rules.ReturnWindow(
         seller_days=policy.return_window_days,
@@ -126,16 +135,23 @@ def _check_quantity(line: OrderLine, quantity: int) -> None:
     )
     left = line.quantity - claimed
     if not 0 < quantity <= left:
-        message = f"{left} of {line.quantity} units of this line can still be returned."
+        message = _("%(left)s of %(quantity)s units of this line can still be returned.") % {
+            "left": left,
+            "quantity": line.quantity,
+        }
         raise ReturnNotAllowed(message, fields={"quantity": [message]})
 
 
 def _check_photos(photos) -> None:
     if len(photos) > MAX_PHOTOS:
-        raise DomainError.for_field("photos", f"At most {MAX_PHOTOS} photos.")
+        raise DomainError.for_field(
+            "photos", _("At most %(count)s photos.") % {"count": MAX_PHOTOS}
+        )
     limit = settings.LISTING_PHOTO_MAX_BYTES
     if any(photo.size > limit for photo in photos):
-        raise DomainError.for_field("photos", f"Each photo is at most {limit // 1024} KB.")
+        raise DomainError.for_field(
+            "photos", _("Each photo is at most %(size)s KB.") % {"size": limit // 1024}
+        )
 
 
 def rma_request(
@@ -151,21 +167,21 @@ def rma_request(
     photos = list(photos)
     _check_photos(photos)
     if details.reason not in RmaReason.values:
-        raise DomainError.for_field("reason", "Not a known return reason.")
+        raise DomainError.for_field("reason", _("Not a known return reason."))
     if details.refund_route not in RefundRoute.values:
-        raise DomainError.for_field("refund_route", "Not a known refund route.")
+        raise DomainError.for_field("refund_route", _("Not a known refund route."))
     with transaction.atomic():
         line = _lock_line(order_line.pk)
         order = line.order
         if not buyer.owns(order):
-            raise NotPermitted("This order is not yours.")
+            raise NotPermitted(_("This order is not yours."))
         policy = _policy_of(order)
         _check_reason(order, details, policy)
         _check_quantity(line, details.quantity)
         merchandise = (line.unit_price * details.quantity).quantize(rma_rules.CENT)
         case = return_open(
             actor=buyer.user,
-            reason=f"Return requested: {RmaReason(details.reason).label}.",
+            reason=f"Return requested: {_stored_label(details.reason)}.",
             kind=ReturnKind.RMA,
             status=R.REQUESTED,
             order_line=line,
@@ -204,7 +220,7 @@ def rma_approve(*, case: ReturnCase, actor) -> ReturnCase:
 def rma_decline(*, case: ReturnCase, actor, reason: str) -> ReturnCase:
     """The seller refuses the return, saying why. Repeating it returns the case as it is."""
     if not reason.strip():
-        raise DomainError.for_field("reason", "Say why the return is declined.")
+        raise DomainError.for_field("reason", _("Say why the return is declined."))
     with transaction.atomic():
         locked = _lock_rma(case.pk)
         if locked.status == R.DECLINED:
@@ -223,7 +239,7 @@ def rma_inspect(
     part was received, DomainError for a rejection without a reason.
     """
     if not accept and not notes.strip():
-        raise DomainError.for_field("notes", "Say why the return is rejected.")
+        raise DomainError.for_field("notes", _("Say why the return is rejected."))
     with transaction.atomic():
         locked = _lock_rma(case.pk)
         if locked.status in (R.ACCEPTED, R.REJECTED):
@@ -293,7 +309,7 @@ def _refund_to_payment(case: ReturnCase, payment: Payment, amount: Decimal) -> D
     part = min(amount, payment.amount - payment.refunded_amount)
     if part <= 0:
         return Decimal("0")
-    reason = f"Return {case.pk}: {case.quantity} x {case.get_reason_display()}"
+    reason = f"Return {case.pk}: {case.quantity} x {_stored_label(case.reason)}"
     if payment.status == PaymentStatus.PENDING and payment.method == PaymentMethod.INVOICE:
         _invoice_credit_note(payment, part, reason)
         return part

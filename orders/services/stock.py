@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, F, IntegerField, Sum, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import Listing
 from catalog.tasks import search_index_soon
@@ -36,10 +37,13 @@ class InsufficientStock(Conflict):
     def __init__(self, shortages: list[Shortage]):
         self.shortages = shortages
         fields = {
-            f"listing.{s.listing_id}": [f"Only {s.available} available, {s.requested} asked for."]
+            f"listing.{s.listing_id}": [
+                _("Only %(available)s available, %(requested)s asked for.")
+                % {"available": s.available, "requested": s.requested}
+            ]
             for s in shortages
         }
-        super().__init__("Some parts are no longer available in that quantity.", fields=fields)
+        super().__init__(_("Some parts are no longer available in that quantity."), fields=fields)
 
 
 def lock_listings(listing_ids: Iterable[int]) -> dict[int, Listing]:

@@ -8,6 +8,7 @@ order line into that record.
 from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import Listing
 from certification.offers import warranty_offers
@@ -59,7 +60,7 @@ def _offer_for(listing: Listing, offers, plan_id: int | None):
     if chosen is None:
         raise DomainError.for_field(
             f"warranty.{listing.pk}",
-            "This warranty plan is no longer offered for this part; choose another or none.",
+            _("This warranty plan is no longer offered for this part; choose another or none."),
         )
     return chosen
 
