@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from catalog import vin as vin_decoder
@@ -27,7 +28,8 @@ MAX_PHOTOS_PER_LISTING = 12
 LISTING_FIELDS = frozenset(
     {
         "part_type", "part", "title", "description", "condition", "grade", "damage_notes",
-        "price", "currency", "core_charge", "quantity_on_hand", "warranty_days", "size_class",
+        "price", "currency", "core_charge", "core_return_days", "quantity_on_hand",
+        "warranty_days", "size_class",
         "location", "product_line",
         "donor_vin", "donor_year", "donor_make", "donor_model", "donor_mileage",
     }
@@ -62,7 +64,7 @@ def _check_terms(listing: Listing) -> None:
     )
     errors = listing_terms_errors(terms)
     if errors:
-        raise DomainError("The listing's terms do not agree.", fields=errors)
+        raise DomainError(_("The listing's terms do not agree."), fields=errors)
 
 
 def _fill_part(listing: Listing) -> None:
@@ -71,7 +73,7 @@ def _fill_part(listing: Listing) -> None:
     if listing.part_type_id is None:
         listing.part_type = listing.part.part_type
     elif listing.part.part_type_id != listing.part_type_id:
-        raise DomainError.for_field("part", "This part is of another part type.")
+        raise DomainError.for_field("part", _("This part is of another part type."))
 
 
 def _fill_donor(listing: Listing) -> None:
@@ -103,12 +105,12 @@ def _default_title(listing: Listing) -> str:
 
 def _prepare(listing: Listing, seller: Seller) -> None:
     if listing.location is not None and not seller.owns(listing.location):
-        raise DomainError.for_field("location", "This location is not one of yours.")
+        raise DomainError.for_field("location", _("This location is not one of yours."))
     if listing.product_line is not None and not seller.owns(listing.product_line):
-        raise DomainError.for_field("product_line", "This product line is not one of yours.")
+        raise DomainError.for_field("product_line", _("This product line is not one of yours."))
     _fill_part(listing)
     if listing.part_type_id is None:
-        raise DomainError.for_field("part_type", "Give a part type or a catalogued part.")
+        raise DomainError.for_field("part_type", _("Give a part type or a catalogued part."))
     _fill_donor(listing)
     listing.title = listing.title or _default_title(listing)
     _check_terms(listing)
@@ -125,7 +127,7 @@ def _save(listing: Listing) -> None:
     except IntegrityError:
         # The check in the serializer can race; the unique constraint is the arbiter.
         raise Conflict.for_field(
-            "seller_sku", "You already have a listing with this SKU."
+            "seller_sku", _("You already have a listing with this SKU.")
         ) from None
 
 
@@ -146,9 +148,11 @@ def listing_create(*, seller: Seller, seller_sku: str, publish: bool = False, **
     """
     unknown = set(fields) - LISTING_FIELDS
     if unknown:
-        raise DomainError(f"Unknown listing fields: {', '.join(sorted(unknown))}.")
+        raise DomainError(
+            _("Unknown listing fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
     if publish and not seller.can_sell:
-        raise NotPermitted("Your organisation is not approved to sell yet.")
+        raise NotPermitted(_("Your organisation is not approved to sell yet."))
     listing = Listing(
         seller_organisation=seller.organisation,
         seller_user=None if seller.organisation else seller.user,
@@ -170,7 +174,9 @@ def listing_update(*, listing: Listing, seller: Seller, **changes) -> Listing:
     """Change a listing's terms; the status follows the stock (active <-> sold out)."""
     unknown = set(changes) - LISTING_FIELDS - {"seller_sku"}
     if unknown:
-        raise DomainError(f"Unknown listing fields: {', '.join(sorted(unknown))}.")
+        raise DomainError(
+            _("Unknown listing fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         locked = Listing.objects.select_for_update().get(pk=listing.pk)
         for name, value in changes.items():
@@ -186,7 +192,7 @@ def listing_set_status(*, listing: Listing, seller: Seller, to_status: str) -> L
     Publishing needs a seller approved to sell; publishing with nothing on hand makes it sold out.
     """
     if to_status == ListingStatus.ACTIVE and not seller.can_sell:
-        raise NotPermitted("Your organisation is not approved to sell yet.")
+        raise NotPermitted(_("Your organisation is not approved to sell yet."))
     with transaction.atomic():
         locked = Listing.objects.select_for_update().get(pk=listing.pk)
         check_transition(
@@ -221,20 +227,21 @@ def listing_price_tiers_set(*, listing: Listing, tiers: list[PriceTierTerms]) ->
     # Checked from the fewest units up; errors name each tier by its place in the input.
     ordered = sorted(enumerate(tiers), key=lambda numbered: numbered[1].min_quantity)
     if len(ordered) > MAX_PRICE_TIERS:
-        errors["tiers"] = [f"At most {MAX_PRICE_TIERS} tiers."]
+        errors["tiers"] = [_("At most %(count)s tiers.") % {"count": MAX_PRICE_TIERS}]
     previous_price, previous_quantity = listing.price, 1
     for index, tier in ordered:
         if tier.min_quantity <= previous_quantity:
             errors[f"tiers.{index}.min_quantity"] = [
-                f"Must be more than {previous_quantity} (each tier starts at a larger quantity)."
+                _("Must be more than %(quantity)s (each tier starts at a larger quantity).")
+                % {"quantity": previous_quantity}
             ]
         if not 0 <= tier.unit_price < previous_price:
             errors[f"tiers.{index}.unit_price"] = [
-                f"Must be below {previous_price}, the price for fewer units."
+                _("Must be below %(price)s, the price for fewer units.") % {"price": previous_price}
             ]
         previous_price, previous_quantity = tier.unit_price, tier.min_quantity
     if errors:
-        raise DomainError("The price tiers do not agree.", fields=errors)
+        raise DomainError(_("The price tiers do not agree."), fields=errors)
     with transaction.atomic():
         Listing.objects.select_for_update().get(pk=listing.pk)
         ListingPriceTier.objects.filter(listing=listing).delete()
@@ -248,21 +255,25 @@ def listing_photo_add(*, listing: Listing, image: UploadedFile) -> ListingPhoto:
     """Attach a photo after checking it is a real JPEG, PNG or WebP image of a sane size."""
     if image.size > settings.LISTING_PHOTO_MAX_BYTES:
         limit = settings.LISTING_PHOTO_MAX_BYTES // (1024 * 1024)
-        raise DomainError.for_field("image", f"Photos are limited to {limit} MB.")
+        raise DomainError.for_field(
+            "image", _("Photos are limited to %(limit)s MB.") % {"limit": limit}
+        )
     try:
         with Image.open(image) as picture:
             picture.verify()
             picture_format = picture.format
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise DomainError.for_field("image", "This file is not a readable image.") from None
+        raise DomainError.for_field("image", _("This file is not a readable image.")) from None
     if picture_format not in PHOTO_FORMATS:
-        raise DomainError.for_field("image", "Photos must be JPEG, PNG or WebP.")
+        raise DomainError.for_field("image", _("Photos must be JPEG, PNG or WebP."))
     image.seek(0)
     with transaction.atomic():
         Listing.objects.select_for_update().get(pk=listing.pk)
         count = ListingPhoto.objects.filter(listing=listing).count()
         if count >= MAX_PHOTOS_PER_LISTING:
-            raise Conflict(f"A listing has at most {MAX_PHOTOS_PER_LISTING} photos.")
+            raise Conflict(
+                _("A listing has at most %(count)s photos.") % {"count": MAX_PHOTOS_PER_LISTING}
+            )
         Listing.objects.filter(pk=listing.pk).update(search_dirty=True, updated_at=timezone.now())
         search_index_soon()
         return ListingPhoto.objects.create(listing=listing, image=image, position=count)

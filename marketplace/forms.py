@@ -1,11 +1,45 @@
-"""The sign-up form: a person, and optionally the business they open an account for. It checks
-the shape of the input; `marketplace.services` decides (a taken username, a weak password)."""
+"""What every page's forms share, and the sign-up form.
+
+Forms check the shape of the input; services decide, and a service's refusal is shown by
+`show_refusal` next to the field it names.
+"""
+
+from collections.abc import Mapping
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.errors import DomainError, NotPermitted
 from marketplace.models import OrganisationKind
 from marketplace.services import SELF_REGISTERED_KINDS
+
+
+def show_refusal(
+    form: forms.Form,
+    error: DomainError,
+    *,
+    default_field: str | None,
+    field_names: Mapping[str, str] | None = None,
+) -> None:
+    """Put a service's refusal next to the fields it names, or next to `default_field` (above
+    the form when None) when it names none of the form's fields. `field_names` maps a service's
+    argument names to the form's where they differ. A refusal of who the caller is (not a
+    member, not approved) names no field and goes above the form."""
+    if isinstance(error, NotPermitted) and not error.fields:
+        form.add_error(None, error.message)
+        return
+    field_names = field_names or {}
+    named = {}
+    for name, reasons in error.fields.items():
+        field = field_names.get(name, name)
+        if field in form.fields:
+            named.setdefault(field, []).extend(reasons)
+    if not named:
+        form.add_error(default_field, error.message)
+    for field, reasons in named.items():
+        for reason in reasons:
+            form.add_error(field, reason)
+
 
 PRIVATE = "private"
 ACCOUNT_KIND_CHOICES = [(PRIVATE, _("A private person buying or selling my own parts"))] + [

@@ -9,7 +9,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from marketplace import services
 from marketplace.errors import DomainError
-from marketplace.forms import SignUpForm
+from marketplace.forms import SignUpForm, show_refusal
+
+# The services' argument names that the sign-up form asks under another name.
+SERVICE_NAMES = {"name": "organisation_name", "kind": "account_kind"}
 
 
 @sensitive_post_parameters("password", "password_again")
@@ -26,7 +29,7 @@ def sign_up(request):
                 if organisation_fields:
                     services.organisation_register(owner=user, **organisation_fields)
         except DomainError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error, default_field=None, field_names=SERVICE_NAMES)
         else:
             login(request, user)
             if organisation_fields:
@@ -40,16 +43,3 @@ def sign_up(request):
             return redirect("home")
     status = 400 if form.errors else 200
     return render(request, "registration/sign_up.html", {"form": form}, status=status)
-
-
-def _show_refusal(form: SignUpForm, error: DomainError) -> None:
-    fields = {"name": "organisation_name", "kind": "account_kind"}
-    named = False
-    for field, reasons in error.fields.items():
-        field = fields.get(field, field)
-        if field in form.fields:
-            named = True
-            for reason in reasons:
-                form.add_error(field, reason)
-    if not named:
-        form.add_error(None, error.message)

@@ -219,9 +219,9 @@ class ListingSerializer(serializers.ModelSerializer):
         fields = [
             "id", "seller", "seller_sku", "title", "description", "part_type", "part_id",
             "part_numbers", "condition", "grade", "damage_notes", "price", "currency",
-            "core_charge", "price_tiers", "quantity_on_hand", "warranty_days", "size_class",
-            "location", "donor", "photos", "product_line_id", "badges", "status", "created_at",
-            "updated_at",
+            "core_charge", "core_return_days", "price_tiers", "quantity_on_hand",
+            "warranty_days", "size_class", "location", "donor", "photos", "product_line_id",
+            "badges", "status", "created_at", "updated_at",
         ]  # fmt: skip
 
     badges_by_listing: dict[int, list[Badge]] | None = None
@@ -255,6 +255,12 @@ class ListingInputSerializer(serializers.Serializer):
     currency = serializers.ChoiceField(choices=Currency.choices, required=False)
     core_charge = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, max_value=MAX_PRICE, required=False
+    )
+    core_return_days = serializers.IntegerField(
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text="Days after delivery or collection the buyer has to return the core.",
     )
     quantity_on_hand = serializers.IntegerField(min_value=0, max_value=100_000, required=False)
     warranty_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)

@@ -5,4 +5,5 @@
 - `validation`: pure parsing and checking of every row into frozen dataclasses and problems.
 - `writer`: the set-based write of validated rows (staging table, UPDATE, INSERT).
 - `services`: the job: `feed_import_create` and `feed_import_run`.
+- `progress`: how far a running job has got, for the pages that poll it.
 """

@@ -19,6 +19,7 @@ from django.db.models.functions import Lower
 from django.db.models.query_utils import Q
 from django.utils import timezone
 
+from catalog.feeds.progress import feed_progress_record
 from catalog.feeds.reading import FeedTable, FeedUnreadable, read_feed
 from catalog.feeds.validation import (
     FeedReference,
@@ -115,8 +116,8 @@ def feed_import_run(*, feed_import_id: int, progress: Progress | None = None) ->
 
     Idempotent: a done or failed job, or one another worker is running, is returned unchanged.
     A file that cannot be read as a whole (encoding, empty_file, missing_headers, malformed_csv)
-    fails the job with that error_code and writes nothing. `progress(done, total)` is called
-    while rows are checked.
+    fails the job with that error_code and writes nothing. The rows checked are recorded for
+    pollers (`catalog.feeds.progress`) and `progress(done, total)` is called as they are.
     """
     claimed_at = _claim(feed_import_id)
     feed_import = FeedImport.objects.select_related("seller_organisation").get(pk=feed_import_id)
@@ -129,7 +130,7 @@ def feed_import_run(*, feed_import_id: int, progress: Progress | None = None) ->
         message = "The uploaded file can no longer be read; upload it again."
         return _fail(feed_import, claimed_at, code="file_unreadable", message=message)
     try:
-        validation = _validated(feed_import, raw, progress)
+        validation = _validated(feed_import, raw, _recording(feed_import_id, progress))
         feed_import = _write(feed_import, claimed_at, validation)
     except FeedUnreadable as error:
         return _fail(feed_import, claimed_at, code=error.code, message=error.message)
@@ -138,6 +139,15 @@ def feed_import_run(*, feed_import_id: int, progress: Progress | None = None) ->
         _fail(feed_import, claimed_at, code="internal_error", message=message)
         raise
     return feed_import
+
+
+def _recording(feed_import_id: int, progress: Progress | None) -> Progress:
+    def report(done: int, total: int) -> None:
+        feed_progress_record(feed_import_id=feed_import_id, rows_checked=done)
+        if progress is not None:
+            progress(done, total)
+
+    return report
 
 
 def _read_file(feed_import: FeedImport) -> bytes:
@@ -158,22 +168,19 @@ def _garbage_collection_paused():
             gc.enable()
 
 
-def _validated(feed_import: FeedImport, raw: bytes, progress: Progress | None) -> FeedValidation:
+def _validated(feed_import: FeedImport, raw: bytes, progress: Progress) -> FeedValidation:
     with _garbage_collection_paused():
         return _read_and_check(feed_import, raw, progress)
 
 
-def _read_and_check(
-    feed_import: FeedImport, raw: bytes, progress: Progress | None
-) -> FeedValidation:
+def _read_and_check(feed_import: FeedImport, raw: bytes, progress: Progress) -> FeedValidation:
     table = read_feed(raw)
     total = table.rows_total
     # Pollers see the size of the job as soon as it is known.
     FeedImport.objects.filter(pk=feed_import.pk).update(rows_total=total)
     feed_import.rows_total = total
     reference = feed_reference(organisation=feed_import.seller_organisation, table=table)
-    report = (lambda done: progress(done, total)) if progress is not None else None
-    return validate_feed(table, reference, progress=report)
+    return validate_feed(table, reference, progress=lambda done: progress(done, total))
 
 
 def _chunks(values: Iterable[str]) -> Iterable[list[str]]:

@@ -176,6 +176,20 @@ def test_quantity_below_zero_through_patch_is_refused(dismantler, dismantler_own
     assert listing.quantity_on_hand == 1
 
 
+def test_the_days_to_return_a_core_are_set_within_a_year(dismantler, dismantler_owner):
+    listing = ListingFactory(seller_organisation=dismantler)
+    client = client_for(dismantler_owner)
+
+    set_ = client.patch(f"{INVENTORY}{listing.id}/", {"core_return_days": 60}, format="json")
+    too_long = client.patch(f"{INVENTORY}{listing.id}/", {"core_return_days": 400}, format="json")
+
+    assert set_.json()["core_return_days"] == 60
+    assert too_long.status_code == 400
+    assert "core_return_days" in too_long.json()["error"]["fields"]
+    listing.refresh_from_db()
+    assert listing.core_return_days == 60
+
+
 def test_selling_out_and_restocking_follows_stock(dismantler, dismantler_owner):
     listing = ListingFactory(seller_organisation=dismantler)
     client = client_for(dismantler_owner)
