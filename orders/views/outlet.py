@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from marketplace.api.permissions import acting_organisation
 from marketplace.errors import DomainError
+from marketplace.forms import show_refusal
 from marketplace.models import OrganisationKind
-from orders.forms import show_refusal
 from orders.forms.outlet import PickupForm, ReturnDropOffForm
 from orders.services import pickups, returns
 

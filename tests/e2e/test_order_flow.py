@@ -64,6 +64,11 @@ def test_a_garage_buys_from_two_sellers_and_collects_at_the_outlet(page, site, m
     assert page.locator("table.orders tbody tr").count() == 2
     code = page.locator("td.pickup-code").filter(has_text="Corner Parts").inner_text().split()[0]
 
+    # the garage opens that order's page: the pickup code as text and as a QR code
+    page.locator("tr", has_text=code).locator("a").click()
+    assert page.locator("strong.pickup-code").inner_text() == code
+    assert page.locator("figure.qr svg").count() == 1
+
     # the remanufacturer accepts, and marks the part ready at the outlet (through its API
     # today: the seller's fulfilment page does not exist yet)
     sign_in(page, site, market["seller"], "/sales/")
