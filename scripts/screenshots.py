@@ -99,10 +99,20 @@ def take_all(page) -> None:
     page.click("button:has-text('Add to cart')")
     page.wait_for_load_state()
     shoot(page, "cart")
+    sign_in(page, "mainstreet", "/my/orders/?status=ready_for_pickup")
+    page.click("table a[href^='/my/orders/'] >> nth=0")
+    page.wait_for_load_state()
+    shoot(page, "order")
     sign_in(page, "precision", "/sales/")
     shoot(page, "sales")
+    page.goto(f"{base}/inventory/")
+    shoot(page, "inventory")
     sign_in(page, "counter", "/outlet/console/")
     shoot(page, "pickup-console")
+    page.context.clear_cookies()
+    page.context.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
+    page.goto(f"{base}/search/?q=alternator")
+    shoot(page, "search-zh-hans")
 
 
 if __name__ == "__main__":
