@@ -39,7 +39,9 @@ bench: install-test $(VPIC_DB)
 	@$(TEST_ENV) $(BIN)/python -m tests.bench $(BENCH) $(if $(N),--n $(N))
 
 # PNGs of the main pages on the demo data, for the README (Debian's Chromium).
+# The Chinese screenshot needs a font with Chinese characters.
 screenshots: install-test $(VPIC_DB) services
+	fc-list :lang=zh | grep -q . || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk
 	$(BIN)/python scripts/screenshots.py
 
 # Extract the pages' messages into locale/zh_Hans and compile it (needs GNU gettext); the tests
