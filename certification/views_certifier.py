@@ -9,7 +9,6 @@ refusals are shown next to the field they name.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -179,23 +178,13 @@ def certificate_detail(request, certificate_id: int):
 
 def _issue(actor, form: CertificateIssueForm) -> Certificate:
     data = form.cleaned_data
-    # One transaction around both services: a refused document leaves no certificate behind.
-    with transaction.atomic():
-        certificate = services.certificate_issue(
-            scheme=data["scheme"],
-            actor=actor,
-            subject=form.subject,
-            issued_on=data["issued_on"],
-            expires_on=data["expires_on"],
-        )
-        if data["file"]:
-            services.evidence_add(
-                certificate=certificate,
-                actor=actor,
-                file=data["file"],
-                description=data["description"].strip(),
-            )
-    return certificate
+    evidence = None
+    if data["file"]:
+        evidence = services.Evidence(file=data["file"], description=data["description"].strip())
+    return services.certificate_issue(
+        scheme=data["scheme"], actor=actor, subject=form.subject,
+        issued_on=data["issued_on"], expires_on=data["expires_on"], evidence=evidence,
+    )  # fmt: skip
 
 
 @login_required

@@ -175,6 +175,14 @@ def _period(scheme: Scheme, issued_on: date | None, expires_on: date | None) -> 
     return Period(issued_on, expires_on)
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """A test report attached when a certificate is issued."""
+
+    file: UploadedFile
+    description: str
+
+
 def certificate_issue(
     *,
     scheme: Scheme,
@@ -182,9 +190,11 @@ def certificate_issue(
     subject: Listing | ProductLine | Organisation,
     issued_on: date | None = None,
     expires_on: date | None = None,
+    evidence: Evidence | None = None,
 ) -> Certificate:
     """Certify a listing, a remanufacturer's product line or a seller under `scheme`, valid
-    from `issued_on` (today) to `expires_on` (the scheme's default validity later).
+    from `issued_on` (today) to `expires_on` (the scheme's default validity later), with the
+    `evidence` document, if any, in the same transaction: a refused document issues nothing.
 
     A listing's certificate is recorded in its passport as `certified` (see the module
     docstring for why broader certificates are not).
@@ -200,6 +210,8 @@ def certificate_issue(
             "subject", _("This scheme certifies a %(subject)s.") % {"subject": scheme.subject}
         )
     period = _period(scheme, issued_on, expires_on)
+    if evidence is not None:
+        _evidence_kind(evidence.file)
     with transaction.atomic():
         # The scheme's lock serialises issues under it: one active certificate per subject.
         scheme = Scheme.objects.select_for_update().select_related("certifier").get(pk=scheme.pk)
@@ -228,6 +240,11 @@ def certificate_issue(
         _publish(certificate)
         if kind == BadgeSubject.LISTING:
             _passport_record_certified(certificate)
+        if evidence is not None:
+            EvidenceDocument.objects.create(
+                certificate=certificate, file=evidence.file,
+                description=evidence.description, uploaded_by=actor,
+            )  # fmt: skip
     return certificate
 
 

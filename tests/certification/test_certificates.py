@@ -12,6 +12,7 @@ from certification.models import CertificateEvent, CertificateStatus
 from certification.selectors import effective_status
 from certification.services.certificates import (
     NUMBER_ALPHABET,
+    Evidence,
     certificate_expire,
     certificate_issue,
     certificate_number_new,
@@ -303,6 +304,27 @@ def test_evidence_add_refuses_a_document_over_the_size_limit(scheme, inspector, 
 
     with pytest.raises(DomainError):
         evidence_add(certificate=certificate, actor=inspector, file=big, description="Big")
+
+
+def test_a_certificate_issued_with_evidence_holds_it_and_a_refused_document_issues_nothing(
+    scheme, inspector, listing
+):
+    with pytest.raises(DomainError) as raised:
+        certificate_issue(
+            scheme=scheme, actor=inspector, subject=listing,
+            evidence=Evidence(file=_upload(b"MZ executable", "report.pdf"), description="Fake"),
+        )  # fmt: skip
+    assert "file" in raised.value.fields
+    assert not scheme.certificates.exists()
+
+    certificate = certificate_issue(
+        scheme=scheme, actor=inspector, subject=listing,
+        evidence=Evidence(file=_upload(b"%PDF-1.7 report", "bench.pdf"), description="Bench"),
+    )  # fmt: skip
+
+    assert list(certificate.evidence.values_list("description", "uploaded_by")) == [
+        ("Bench", inspector.pk)
+    ]
 
 
 # Badges by subject
