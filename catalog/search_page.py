@@ -69,6 +69,14 @@ def form_params(query: QueryDict) -> QueryDict:
     return params
 
 
+def with_point(params: QueryDict, latitude, longitude) -> QueryDict:
+    """The query with the point distances are measured from."""
+    pointed = params.copy()
+    pointed["lat"] = str(latitude)
+    pointed["lng"] = str(longitude)
+    return pointed
+
+
 def _plain(detail) -> list[str]:
     if isinstance(detail, dict):
         return [reason for value in detail.values() for reason in _plain(value)]
@@ -166,8 +174,12 @@ def page_links(result: SearchResult, params: QueryDict) -> PageLinks:
 
 
 # The fields the form shows; any other filter (from a facet link) rides along hidden.
-FORM_FIELDS = ("q", "vin", "make", "model", "year", "part_type", "condition", "grade", "sort")
+FORM_FIELDS = (
+    "q", "vin", "make", "model", "year", "part_type", "condition", "grade", "within_km", "sort",
+)  # fmt: skip
 FORM_FIELDS_ALL = (*FORM_FIELDS, "certified")
+# The point distances are measured from rides along hidden; its errors show by the distance.
+POINT_FIELDS = ("lat", "lng")
 
 
 @dataclass(frozen=True)
@@ -190,5 +202,6 @@ def form_state(params: QueryDict, errors: dict) -> FormState:
         if name not in FORM_FIELDS_ALL and name != "page"
         for value in params.getlist(name)
     ]
-    other = [(name, reasons) for name, reasons in errors.items() if name not in FORM_FIELDS_ALL]
+    shown = {*FORM_FIELDS_ALL, *POINT_FIELDS}
+    other = [(name, reasons) for name, reasons in errors.items() if name not in shown]
     return FormState(selected, hidden, other)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.badges import badges_of
-from catalog.models import Condition, Fitment, Grade, Make, PartType, PassportEvent
+from catalog.models import Condition, Fitment, Grade, Location, Make, PartType, PassportEvent
 from catalog.passport import passport_verify
 from catalog.search import search
 from catalog.search.query import Hit, Sort
@@ -20,8 +20,11 @@ from catalog.search_page import (
     form_state,
     page_links,
     search_request_or_errors,
+    with_point,
 )
 from catalog.selectors import listings_public
+from marketplace.api.permissions import acting_organisation
+from marketplace.errors import DomainError
 
 # What a condition and a grade mean to someone who does not sell parts for a living.
 CONDITION_EXPLAINED = {
@@ -36,7 +39,6 @@ GRADE_EXPLAINED = {
     Grade.B: _("Moderate wear or minor damage that does not affect how it works."),
     Grade.C: _("Heavy wear or damage, still works."),
 }
-# Distance needs a point to measure from, which the form does not ask for.
 SORT_LABELS = {
     Sort.RELEVANCE: _("Best match"),
     Sort.PRICE: _("Lowest price"),
@@ -44,7 +46,9 @@ SORT_LABELS = {
     Sort.NEWEST: _("Newest"),
     Sort.GRADE: _("Best grade"),
     Sort.DONOR_MILEAGE: _("Lowest donor mileage"),
+    Sort.DISTANCE: _("Nearest first"),
 }
+WITHIN_KM_CHOICES = (25, 50, 100, 250, 500, 1000)
 
 
 @dataclass(frozen=True)
@@ -82,15 +86,37 @@ def _form_choices() -> dict:
         "conditions": Condition.choices,
         "grades": Grade.choices,
         "sorts": SORT_LABELS.items(),
+        "within_km_choices": WITHIN_KM_CHOICES,
     }
+
+
+def _home_point(request) -> Location | None:
+    """Where distances are measured from when the form gives no point: the first place of the
+    organisation the signed-in user acts for (a garage's workshop, a seller's yard)."""
+    if not request.user.is_authenticated:
+        return None
+    try:
+        organisation = acting_organisation(request)
+    except DomainError:
+        return None
+    if organisation is None:
+        return Location.objects.filter(user=request.user).order_by("pk").first()
+    return Location.objects.filter(organisation=organisation).order_by("pk").first()
 
 
 def search_page(request):
     """The search form and, for valid input, its results; invalid input shows the reasons by
     the fields (status 400), never a server error."""
     params = form_params(request.GET)
+    home = _home_point(request)
+    if home is not None and "lat" not in params and "lng" not in params:
+        params = with_point(params, home.latitude, home.longitude)
+    at_home = home is not None and (params.get("lat"), params.get("lng")) == (
+        str(home.latitude), str(home.longitude)
+    )  # fmt: skip
     search_request, errors = search_request_or_errors(params)
     context = {
+        "home": home if at_home else None,
         "params": params,
         "errors": errors,
         "form": form_state(params, errors),

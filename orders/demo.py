@@ -11,11 +11,20 @@ from django.db import transaction
 from catalog.models import Listing, Location
 from marketplace.models import Organisation, User
 from orders.models import DeliveryKind, DeliveryOption, InvoiceTerms, Order
-from orders.parties import Buyer
+from orders.parties import Buyer, ShipTo
 from orders.services import orders as order_services
 from orders.services.cart import cart_line_set
 from orders.services.checkout import CheckoutRequest, checkout_place
 
+# Where the demo garage's parcel goes.
+GARAGE_SHIP_TO = ShipTo(
+    name="Main Street Garage",
+    address="1200 Main Street",
+    city="Evanston",
+    postcode="60202",
+    country="US",
+    phone="+1 847 555 0142",
+)
 PARCEL_PRICES = {
     "price": Decimal("14.00"),
     "price_small": Decimal("9.00"),
@@ -57,7 +66,9 @@ def _demo_order(buyer: Buyer, sku: str, delivery: str, payment_method: str) -> O
         seller_organisation=listing.seller_organisation, kind=delivery
     )
     cart_line_set(buyer=buyer, listing=listing, quantity=1)
-    request = CheckoutRequest(payment_method=payment_method, delivery_option_ids=(option.pk,))
+    request = CheckoutRequest(
+        payment_method=payment_method, delivery_option_ids=(option.pk,), ship_to=GARAGE_SHIP_TO
+    )
     return checkout_place(buyer=buyer, request=request).orders.get()
 
 

@@ -4,6 +4,7 @@ by who reads: a buyer sees the pickup code, a seller its commission, an outlet n
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -24,11 +25,13 @@ from orders.models import (
     PaymentMethod,
     PaymentStatus,
 )
+from orders.parties import COUNTRY_CODE, SHIP_TO_MAX_LENGTHS
 from orders.services.cart import MAX_CART_LINES, MAX_LINE_QUANTITY
 from orders.services.pickups import COLLECTION_METHODS
 
 MAX_ID = 2**63 - 1  # ids are BigAutoFields; a larger number can name nothing
 MONEY = {"max_digits": 12, "decimal_places": 2}
+SHIP_TO = SHIP_TO_MAX_LENGTHS
 
 
 class PartySerializer(serializers.Serializer):
@@ -147,6 +150,41 @@ class OrderEventSerializer(serializers.ModelSerializer):
         fields = ["from_status", "to_status", "reason", "created_at"]
 
 
+class ShipToSerializer(serializers.Serializer):
+    """The address a shipped order goes to, copied from the checkout onto the order."""
+
+    name = serializers.CharField()
+    address = serializers.CharField()
+    city = serializers.CharField()
+    postcode = serializers.CharField()
+    country = serializers.CharField()
+    phone = serializers.CharField()
+
+
+class ShipToInputSerializer(serializers.Serializer):
+    """Where to ship the orders of a checkout delivered by shipping or freight."""
+
+    name = serializers.CharField(max_length=SHIP_TO["name"], help_text="Who receives the parts")
+    address = serializers.CharField(
+        max_length=SHIP_TO["address"], help_text="Street address, one or more lines"
+    )
+    city = serializers.CharField(max_length=SHIP_TO["city"])
+    postcode = serializers.CharField(
+        max_length=SHIP_TO["postcode"], required=False, allow_blank=True, default=""
+    )
+    country = serializers.RegexField(
+        f"^{COUNTRY_CODE.pattern}$", max_length=SHIP_TO["country"], default="US",
+        error_messages={"invalid": gettext_lazy("Give the country as its two capital letters.")},
+        help_text="ISO 3166-1 alpha-2 code, such as US",
+    )  # fmt: skip
+    phone = serializers.CharField(
+        max_length=SHIP_TO["phone"], required=False, allow_blank=True, default=""
+    )
+
+
+SHIP_TO_HELP = "Where a shipped or freight order goes; null when it is collected"
+
+
 class _OrderSerializer(serializers.ModelSerializer):
     """What every party of an order sees."""
 
@@ -168,10 +206,11 @@ class _OrderSerializer(serializers.ModelSerializer):
 
 class BuyerOrderSerializer(_OrderSerializer):
     seller = serializers.SerializerMethodField()
+    ship_to = ShipToSerializer(read_only=True, allow_null=True, help_text=SHIP_TO_HELP)
 
     class Meta:
         model = Order
-        fields = ["checkout", "seller", "pickup_code", *_OrderSerializer.COMMON_FIELDS]
+        fields = ["checkout", "seller", "pickup_code", "ship_to", *_OrderSerializer.COMMON_FIELDS]
 
     @extend_schema_field(PartySerializer)
     def get_seller(self, order: Order) -> dict:
@@ -187,12 +226,13 @@ class BuyerOrderDetailSerializer(BuyerOrderSerializer):
 
 class SellerOrderSerializer(_OrderSerializer):
     buyer = serializers.SerializerMethodField()
+    ship_to = ShipToSerializer(read_only=True, allow_null=True, help_text=SHIP_TO_HELP)
 
     class Meta:
         model = Order
         fields = [
-            "buyer", "accept_by", "commission_rate", "commission", "warranty_premiums_seller",
-            "seller_net", "payable_at",
+            "buyer", "ship_to", "accept_by", "commission_rate", "commission",
+            "warranty_premiums_seller", "seller_net", "payable_at",
             *_OrderSerializer.COMMON_FIELDS,
         ]  # fmt: skip
 
@@ -271,6 +311,12 @@ class CheckoutInputSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
         help_text="At most this much credit (all that covers the total when absent).",
+    )
+    ship_to = ShipToInputSerializer(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Required when any chosen delivery option is shipping or freight.",
     )
 
     def validate(self, attrs):

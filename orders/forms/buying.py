@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import OrderStatus, PaymentMethod, RefundRoute, RmaReason
+from orders.parties import SHIP_TO_MAX_LENGTHS, ShipTo
 from orders.services.cart import MAX_LINE_QUANTITY
 
 
@@ -28,10 +29,24 @@ TEST_CARDS = [
 ]
 
 
+SHIP_TO = SHIP_TO_MAX_LENGTHS
+# The service's names of the parts of the address to ship to, and the form's.
+SHIP_TO_FIELDS = {
+    "ship_to": "ship_name",
+    "ship_to.name": "ship_name",
+    "ship_to.address": "ship_address",
+    "ship_to.city": "ship_city",
+    "ship_to.postcode": "ship_postcode",
+    "ship_to.country": "ship_country",
+    "ship_to.phone": "ship_phone",
+}
+
+
 class CheckoutForm(forms.Form):
     """The checkout of a cart: one `delivery_<n>` choice per seller group of the cart (n counts
     from 1), and the payment methods the sellers' channels allow this buyer (`payment_methods`).
-    Whether the chosen combination can be paid that way is the checkout service's to decide."""
+    Whether the chosen combination can be paid that way is the checkout service's to decide,
+    and so is whether the address to ship to (`ship_*`, all optional here) is needed."""
 
     payment_method = forms.ChoiceField(label=_("Payment"))
     card_payment_method = forms.ChoiceField(
@@ -42,6 +57,27 @@ class CheckoutForm(forms.Form):
     )
     po_number = forms.CharField(max_length=60, required=False, label=_("PO number"))
     use_credit = forms.BooleanField(required=False, label=_("Use my credit first"))
+    ship_name = forms.CharField(max_length=SHIP_TO["name"], required=False, label=_("Recipient"))
+    ship_address = forms.CharField(
+        max_length=SHIP_TO["address"],
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Street address"),
+    )
+    ship_city = forms.CharField(max_length=SHIP_TO["city"], required=False, label=_("City"))
+    ship_postcode = forms.CharField(
+        max_length=SHIP_TO["postcode"], required=False, label=_("Postcode")
+    )
+    ship_country = forms.CharField(
+        max_length=SHIP_TO["country"],
+        required=False,
+        initial="US",
+        label=_("Country"),
+        help_text=_("Two letters, such as US."),
+    )
+    ship_phone = forms.CharField(
+        max_length=SHIP_TO["phone"], required=False, label=_("Phone (optional)")
+    )
     # Not an input: where refusals about the delivery choices as a whole are shown.
     delivery_options = forms.CharField(required=False)
 
@@ -60,6 +96,19 @@ class CheckoutForm(forms.Form):
                 label=_("Delivery"),
                 error_messages={"required": _("Choose how this seller delivers.")},
             )
+
+    def clean_ship_country(self) -> str:
+        return self.cleaned_data["ship_country"].upper()
+
+    def ship_to_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in dict.fromkeys(SHIP_TO_FIELDS.values())]
+
+    def ship_to(self) -> ShipTo | None:
+        """The address typed, or None when every part of it is left empty."""
+        parts = {name: self.cleaned_data[f"ship_{name}"] for name in SHIP_TO}
+        if not any(value for name, value in parts.items() if name != "country"):
+            return None
+        return ShipTo(**parts)
 
     def delivery_option_ids(self) -> tuple[int, ...]:
         return tuple(

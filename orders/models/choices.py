@@ -88,6 +88,8 @@ class DeliveryKind(models.TextChoices):
 
 
 COLLECTION_KINDS = frozenset({DeliveryKind.YARD_COLLECTION, DeliveryKind.OUTLET_COLLECTION})
+# Kinds that carry the parts to the buyer, so the order needs an address to ship to.
+SHIPPED_KINDS = frozenset({DeliveryKind.SHIPPING, DeliveryKind.FREIGHT})
 
 
 class PayoutStatus(models.TextChoices):

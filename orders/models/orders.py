@@ -6,8 +6,9 @@ from django.db.models import F, Q
 
 from catalog.models import Listing, Location
 from marketplace.models import Organisation
-from orders.models.choices import Channel, DeliveryKind, OrderStatus, PaymentMethod
+from orders.models.choices import SHIPPED_KINDS, Channel, DeliveryKind, OrderStatus, PaymentMethod
 from orders.models.delivery import MONEY, DeliveryOption
+from orders.parties import SHIP_TO_MAX_LENGTHS, ShipTo
 
 User = settings.AUTH_USER_MODEL
 
@@ -96,6 +97,14 @@ class Order(models.Model):
     # Outlet collection: the code the buyer shows; single use, because `collected` is final.
     pickup_code = models.CharField(max_length=16, null=True, blank=True, unique=True)
     pickup_expires_at = models.DateTimeField(null=True, blank=True)
+    # Shipping and freight: the address the buyer gave at checkout, copied onto each order so
+    # that the seller's document never changes with the buyer's records. Blank when collected.
+    ship_to_name = models.CharField(max_length=SHIP_TO_MAX_LENGTHS["name"], blank=True)
+    ship_to_address = models.CharField(max_length=SHIP_TO_MAX_LENGTHS["address"], blank=True)
+    ship_to_city = models.CharField(max_length=SHIP_TO_MAX_LENGTHS["city"], blank=True)
+    ship_to_postcode = models.CharField(max_length=SHIP_TO_MAX_LENGTHS["postcode"], blank=True)
+    ship_to_country = models.CharField(max_length=SHIP_TO_MAX_LENGTHS["country"], blank=True)
+    ship_to_phone = models.CharField(max_length=SHIP_TO_MAX_LENGTHS["phone"], blank=True)
     accept_by = models.DateTimeField()
     carrier = models.CharField(max_length=60, blank=True)
     tracking_number = models.CharField(max_length=80, blank=True)
@@ -157,6 +166,16 @@ class Order(models.Model):
                 | (~Q(channel=Channel.O2O) & Q(pickup_code__isnull=True)),
                 name="order_pickup_code_only_for_o2o",
             ),
+            models.CheckConstraint(
+                condition=~Q(delivery_kind__in=sorted(SHIPPED_KINDS))
+                | (
+                    ~Q(ship_to_name="")
+                    & ~Q(ship_to_address="")
+                    & ~Q(ship_to_city="")
+                    & ~Q(ship_to_country="")
+                ),
+                name="order_shipped_has_ship_to",
+            ),
         ]
         indexes = [
             models.Index(fields=["seller_organisation", "-placed_at"]),
@@ -187,6 +206,20 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"Order {self.pk}"
+
+    @property
+    def ship_to(self) -> ShipTo | None:
+        """Where the order is shipped; None for an order that is collected."""
+        if not self.ship_to_name:
+            return None
+        return ShipTo(
+            name=self.ship_to_name,
+            address=self.ship_to_address,
+            city=self.ship_to_city,
+            postcode=self.ship_to_postcode,
+            country=self.ship_to_country,
+            phone=self.ship_to_phone,
+        )
 
     @property
     def seller_id_pair(self) -> tuple[int | None, int | None]:

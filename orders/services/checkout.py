@@ -21,6 +21,7 @@ from catalog.models import Listing, ListingPriceTier
 from marketplace.errors import Conflict, DomainError
 from orders import channels, pricing
 from orders.models import (
+    SHIPPED_KINDS,
     Cart,
     CartLine,
     Checkout,
@@ -37,7 +38,7 @@ from orders.models import (
     PaymentStatus,
 )
 from orders.money import Money
-from orders.parties import Buyer, seller_is_business
+from orders.parties import NO_SHIP_TO, Buyer, ShipTo, seller_is_business, ship_to_check
 from orders.services import credit, stock, warranty
 from orders.services.cart import cart_for
 from orders.tasks import order_notify_soon
@@ -52,7 +53,8 @@ def new_pickup_code() -> str:
 
 @dataclass(frozen=True)
 class CheckoutRequest:
-    """What the buyer chose at checkout. `delivery_option_ids` names one option per seller."""
+    """What the buyer chose at checkout. `delivery_option_ids` names one option per seller;
+    `ship_to` is required when any of them is shipping or freight, and ignored otherwise."""
 
     payment_method: str
     delivery_option_ids: tuple[int, ...]
@@ -62,6 +64,7 @@ class CheckoutRequest:
     # Spend the buyer's credit first: up to `credit_amount`, or as much as covers the total.
     use_credit: bool = False
     credit_amount: Decimal | None = None
+    ship_to: ShipTo | None = None
 
 
 SellerKey = tuple[int | None, int | None]
@@ -77,8 +80,9 @@ def checkout_place(*, buyer: Buyer, request: CheckoutRequest) -> Checkout:
     any authorisation fails, the whole checkout is cancelled and its stock is free again.
 
     A repeated call with the same idempotency key returns the first checkout.
-    Raises DomainError (bad choices), InsufficientStock, Conflict (credit limit), and
-    PaymentDeclined (from `orders.services.payments`).
+    Raises DomainError (bad choices; a missing or incomplete address to ship to names
+    `ship_to` or the part, such as `ship_to.city`), InsufficientStock, Conflict (credit limit),
+    and PaymentDeclined (from `orders.services.payments`).
     """
     from orders.services.payments import checkout_authorise
 
@@ -131,6 +135,8 @@ def _place(buyer: Buyer, request: CheckoutRequest) -> Checkout:
     for listing in listings.values():
         by_seller[_seller_key(listing)].append(listing)
     options = _delivery_options(request.delivery_option_ids, by_seller)
+    if any(option.kind in SHIPPED_KINDS for option in options.values()):
+        ship_to_check(request.ship_to)
     plans = _plan_orders(buyer, request, by_seller, options, (wanted, cover))
     for plan, share in zip(plans, _credit_shares(buyer, request, plans), strict=True):
         plan.credit_applied = share
@@ -407,5 +413,6 @@ def _order_row(checkout, buyer, request, plan: OrderPlan, accept_by) -> Order:
         delivery_name=option.name,
         pickup_location=option.pickup_location,
         pickup_code=new_pickup_code() if option.kind == DeliveryKind.OUTLET_COLLECTION else None,
+        **(request.ship_to.as_order_fields() if option.kind in SHIPPED_KINDS else NO_SHIP_TO),
         accept_by=accept_by,
     )

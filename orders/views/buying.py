@@ -21,6 +21,7 @@ from marketplace.forms import show_refusal
 from orders import channels, selectors, selectors_credit
 from orders.filters import OrderFilter
 from orders.forms.buying import (
+    SHIP_TO_FIELDS,
     CartAddForm,
     CartLineForm,
     CheckoutForm,
@@ -30,6 +31,7 @@ from orders.forms.buying import (
 )
 from orders.models import (
     ORDER_TRANSITIONS,
+    SHIPPED_KINDS,
     AccountKind,
     Channel,
     InvoiceTerms,
@@ -103,15 +105,34 @@ def _payment_methods(buyer: Buyer, cart) -> list[str]:
     return [method for method in PaymentMethod.values if method in usable]
 
 
+def _ship_to_initial(buyer: Buyer) -> dict[str, str]:
+    """The buyer organisation's address, offered as the address to ship to."""
+    organisation = buyer.organisation
+    if organisation is None:
+        return {}
+    return {
+        "ship_name": organisation.name,
+        "ship_address": organisation.address,
+        "ship_city": organisation.city,
+        "ship_postcode": organisation.postcode,
+        "ship_country": organisation.country,
+        "ship_phone": organisation.phone,
+    }
+
+
 def _checkout_form(buyer: Buyer, cart, data=None) -> CheckoutForm:
     methods = _payment_methods(buyer, cart)
-    return CheckoutForm(data, sellers=cart.sellers, payment_methods=methods)
+    return CheckoutForm(
+        data, sellers=cart.sellers, payment_methods=methods, initial=_ship_to_initial(buyer)
+    )
 
 
 def _render_cart(request, buyer: Buyer, cart, form: CheckoutForm, line_forms=None):
     line_forms = line_forms or {}
     for number, group in enumerate(cart.sellers, start=1):
         group.delivery_field = form[f"delivery_{number}"]
+        for option in group.delivery_options:
+            option.ships = option.kind in SHIPPED_KINDS
         for line in group.lines:
             line.quantity_form = line_forms.get(line.listing_id) or CartLineForm(
                 initial={"quantity": line.quantity}, auto_id=f"id_line_{line.listing_id}_%s"
@@ -132,7 +153,7 @@ def cart_page(request):
         try:
             checkout = checkout_place(buyer=buyer, request=_checkout_request(form))
         except DomainError as error:
-            show_refusal(form, error, default_field=NON_FIELD_ERRORS)
+            show_refusal(form, error, default_field=NON_FIELD_ERRORS, field_names=SHIP_TO_FIELDS)
         else:
             messages.success(request, _("Checkout %(number)s placed.") % {"number": checkout.pk})
             return redirect("my-orders")
@@ -147,6 +168,7 @@ def _checkout_request(form: CheckoutForm) -> CheckoutRequest:
         po_number=fields["po_number"],
         use_credit=fields["use_credit"],
         card_payment_method=fields.get("card_payment_method", ""),
+        ship_to=form.ship_to(),
     )
 
 

@@ -1,11 +1,13 @@
 // The checkout on the cart page: offer only the payment methods that every seller's chosen
-// delivery option allows (the server checks again), and ask for the card only when paying by card.
+// delivery option allows (the server checks again), ask for the card only when paying by card,
+// and for the address to ship to only when a chosen option ships (the server decides).
 (function () {
   "use strict";
   var form = document.getElementById("checkout");
   if (!form) { return; }
   var select = form.querySelector("select[name=payment_method]");
   var card = document.getElementById("card-payment");
+  var shipTo = document.getElementById("ship-to");
 
   function allowedMethods() {
     var allowed = null;
@@ -16,6 +18,16 @@
       allowed = allowed === null ? methods : allowed.filter(function (m) { return methods.indexOf(m) >= 0; });
     });
     return allowed;
+  }
+
+  // Shown while any seller's choice is missing: the address may yet be needed.
+  function shipsAny() {
+    var ships = false;
+    form.querySelectorAll("fieldset.delivery").forEach(function (fieldset) {
+      var chosen = fieldset.querySelector("input[type=radio]:checked");
+      if (!chosen || chosen.hasAttribute("data-ships")) { ships = true; }
+    });
+    return ships;
   }
 
   function refresh() {
@@ -30,6 +42,7 @@
       }
     }
     if (card && select) { card.hidden = select.value !== "card"; }
+    if (shipTo) { shipTo.hidden = !shipsAny() && !shipTo.querySelector(".errorlist"); }
   }
 
   form.addEventListener("change", refresh);

@@ -6,7 +6,10 @@ from html import unescape
 import pytest
 
 from catalog.models import PassportEvent
+from catalog.search.indexing import search_index_dirty
+from tests.catalog.factories import LocationFactory
 from tests.catalog.page_catalog import page_catalog
+from tests.marketplace.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +106,35 @@ def test_an_unknown_parameter_or_a_page_too_far_is_listed_under_the_form(client,
     assert (unknown.status_code, too_far.status_code) == (400, 400)
     assert "colour: Not a search parameter." in unescape(unknown.content.decode())
     assert "page: Ensure this value is less than or equal to" in unescape(too_far.content.decode())
+
+
+def test_a_distance_without_a_point_is_told_by_the_distance_field(client, catalog):
+    response = client.get("/search/?q=alternator&within_km=50")
+
+    assert response.status_code == 400
+    assert "Give lat and lng" in field_block(response.content.decode(), "within_km")
+
+
+def test_a_signed_in_garage_measures_distances_from_its_own_place(client, catalog):
+    garage = OrganisationFactory(kind="garage")
+    LocationFactory(organisation=garage, name="Workshop, Evanston",
+                    latitude="42.045100", longitude="-87.687700")  # fmt: skip
+    near = LocationFactory(organisation=catalog.grade_a.seller_organisation, name="Near yard")
+    catalog.grade_a.location = near  # Chicago, about 20 km away
+    catalog.grade_a.search_dirty = True
+    catalog.grade_a.save(update_fields=["location", "search_dirty"])
+    search_index_dirty()
+    client.force_login(MembershipFactory(organisation=garage).user)
+
+    response = client.get("/search/?q=alternator&within_km=50&sort=distance")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Distances from Workshop, Evanston." in html
+    assert [card.hit.listing_id for card in response.context["cards"]] == [catalog.grade_a.pk]
+    assert 18 < response.context["cards"][0].hit.distance_km < 22
+    # the point rides along hidden, so facet and page links keep it
+    assert 'name="lat" value="42.045100"' in html
 
 
 def test_the_part_page_shows_condition_fitment_donor_badges_offers_and_passport(

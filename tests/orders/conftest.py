@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from marketplace.models import OrganisationKind
-from orders.models import DeliveryKind
-from orders.parties import Buyer
+from orders.models import SHIPPED_KINDS, DeliveryKind
+from orders.parties import Buyer, ShipTo
 from orders.services.cart import cart_line_set
 from orders.services.checkout import CheckoutRequest, checkout_place
 from tests.catalog.factories import ListingFactory, LocationFactory
@@ -84,8 +84,24 @@ def yard_option(seller):
     )
 
 
+SHIP_TO = ShipTo(
+    name="Anna Berg", address="12 Elm Street", city="Evanston", postcode="60201", country="US"
+)
+# The same address as typed into the cart page's checkout form.
+SHIP_TO_TYPED = {
+    "ship_name": SHIP_TO.name,
+    "ship_address": SHIP_TO.address,
+    "ship_city": SHIP_TO.city,
+    "ship_postcode": SHIP_TO.postcode,
+    "ship_country": SHIP_TO.country,
+}
+
+
 def place(buyer, items, options, payment_method="invoice", **request):
-    """Put `items` ({listing: quantity}) in the buyer's cart and check out."""
+    """Put `items` ({listing: quantity}) in the buyer's cart and check out; shipped to
+    `SHIP_TO` when an option ships and the request names no `ship_to` (None included)."""
+    if any(option.kind in SHIPPED_KINDS for option in options):
+        request.setdefault("ship_to", SHIP_TO)
     for listing, quantity in items.items():
         cart_line_set(buyer=buyer, listing=listing, quantity=quantity)
     return checkout_place(

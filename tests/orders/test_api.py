@@ -38,9 +38,13 @@ def put_line(client, listing, quantity):
     return client.put(f"/api/v1/cart/lines/{listing.pk}/", {"quantity": quantity}, format="json")
 
 
+SHIP_TO = {"name": "Anna Berg", "address": "12 Elm Street", "city": "Evanston", "country": "US"}
+
+
 def check_out(client, options, payment_method="invoice", **fields):
+    """POST a checkout, shipped to `SHIP_TO` unless `ship_to` is given (None included)."""
     option_ids = [getattr(option, "pk", option) for option in options]
-    body = {"payment_method": payment_method, "delivery_options": option_ids}
+    body = {"payment_method": payment_method, "delivery_options": option_ids, "ship_to": SHIP_TO}
     return client.post("/api/v1/checkouts/", {**body, **fields}, format="json")
 
 
@@ -187,6 +191,75 @@ def test_malformed_checkout_input_is_400_naming_the_fields(garage_buyer):
     fields = response.json()["error"]["fields"]
     assert "payment_method" in fields
     assert {"delivery_options.0", "delivery_options.1"} <= set(fields)
+
+
+def test_the_address_to_ship_to_goes_through_to_the_buyers_and_the_sellers_order(
+    garage_buyer,
+):
+    # given a garage with a part in its cart that a dismantler ships
+    give_invoice_terms(garage_buyer)
+    seller, parcel = seller_with_shipping()
+    client = client_for(garage_buyer.user)
+    put_line(client, listing_of(seller), 1)
+    address = {
+        "name": "Main Street Garage",
+        "address": "1200 Main Street\nBay 3",
+        "city": "Evanston",
+        "postcode": "60202",
+        "country": "US",
+        "phone": "555-0142",
+    }
+
+    # when it checks out with that address
+    response = check_out(client, [parcel], ship_to=address)
+
+    # then the buyer's order and the seller's show it, as given
+    assert response.status_code == 201, response.json()
+    [order] = response.json()["orders"]
+    assert order["ship_to"] == address
+    assert client.get(f"/api/v1/orders/{order['id']}/").json()["ship_to"] == address
+    sale = seller_client(seller).get(f"/api/v1/sales/orders/{order['id']}/").json()
+    assert sale["ship_to"] == address
+
+
+def test_a_shipped_checkout_without_an_address_is_400_naming_ship_to(garage_buyer):
+    give_invoice_terms(garage_buyer)
+    seller, parcel = seller_with_shipping()
+    client = client_for(garage_buyer.user)
+    put_line(client, listing_of(seller), 1)
+
+    response = check_out(client, [parcel], ship_to=None)
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["ship_to"]
+    assert not Checkout.objects.exists()
+
+
+def test_an_address_with_a_bad_country_or_no_city_is_400_naming_those_parts(garage_buyer):
+    give_invoice_terms(garage_buyer)
+    seller, parcel = seller_with_shipping()
+    client = client_for(garage_buyer.user)
+    put_line(client, listing_of(seller), 1)
+
+    response = check_out(
+        client, [parcel], ship_to={"name": "Anna", "address": "12 Elm Street", "country": "usa"}
+    )
+
+    assert response.status_code == 400
+    assert {"ship_to.city", "ship_to.country"} <= set(response.json()["error"]["fields"])
+    assert not Order.objects.exists()
+
+
+def test_a_collected_order_shows_no_address_to_ship_to(garage_buyer, outlet_counter):
+    give_invoice_terms(garage_buyer)
+    seller, _ = seller_with_shipping()
+    client = client_for(garage_buyer.user)
+    put_line(client, listing_of(seller), 1)
+
+    response = check_out(client, [outlet_option(seller, outlet_counter)], ship_to=None)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["orders"][0]["ship_to"] is None
 
 
 # Who sees what

@@ -18,7 +18,7 @@ from orders.services.cart import cart_line_set
 from orders.services.checkout import CheckoutRequest, checkout_place
 from orders.services.orders import order_accept
 from tests.marketplace.factories import MembershipFactory, OrganisationFactory
-from tests.orders.conftest import listing_of, seller_with_shipping
+from tests.orders.conftest import SHIP_TO, listing_of, seller_with_shipping
 from tests.orders.factories import InvoiceTermsFactory
 
 pytestmark = [
@@ -45,7 +45,7 @@ def race(buyers, options_for, *, threads: int) -> tuple[list, list]:
         try:
             start.wait()
             request = CheckoutRequest(
-                payment_method="invoice", delivery_option_ids=options_for(buyer)
+                payment_method="invoice", delivery_option_ids=options_for(buyer), ship_to=SHIP_TO
             )
             placed.append(checkout_place(buyer=buyer, request=request))
         except DomainError as error:

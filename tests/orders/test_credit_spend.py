@@ -121,7 +121,8 @@ def test_the_checkout_api_spends_credit_when_asked(consumer):
     response = client.post(
         "/api/v1/checkouts/",
         {"payment_method": "card", "delivery_options": [parcel.pk],
-         "card_payment_method": "pm_card_visa", "use_credit": True},
+         "card_payment_method": "pm_card_visa", "use_credit": True,
+         "ship_to": {"name": "Anna Berg", "address": "12 Elm Street", "city": "Evanston"}},
         format="json",
     )  # fmt: skip
 

@@ -6,7 +6,7 @@ from catalog.demo import demo_data_load
 from catalog.models import Listing
 from catalog.reference import part_types_load
 from marketplace.models import Organisation, User
-from orders.demo import orders_demo_load
+from orders.demo import GARAGE_SHIP_TO, orders_demo_load
 from orders.models import Channel, DeliveryOption, Order, OrderStatus
 from orders.parties import Buyer
 from tests.orders.conftest import place
@@ -62,3 +62,5 @@ def test_the_demo_garage_has_one_order_waiting_for_its_seller_and_one_ready_at_t
     ]  # fmt: skip
     assert ready.status == OrderStatus.READY_FOR_PICKUP
     assert ready.pickup_code
+    shipped = garage_orders.get(status=OrderStatus.PLACED)
+    assert shipped.ship_to == GARAGE_SHIP_TO and ready.ship_to is None

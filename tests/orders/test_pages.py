@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from orders.models import Order, OrderStatus
-from tests.orders.conftest import listing_of, outlet_option, seller_with_shipping
+from tests.orders.conftest import SHIP_TO_TYPED, listing_of, outlet_option, seller_with_shipping
 from tests.orders.factories import InvoiceTermsFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,9 @@ def test_a_garage_fills_its_cart_from_two_sellers_and_checks_out_on_invoice(
     assert cart.status_code == 200 and len(cart.context["cart"].sellers) == 2
     choices = {"delivery_1": cart.context["cart"].sellers[0].delivery_options[0].pk,
                "delivery_2": cart.context["cart"].sellers[1].delivery_options[-1].pk}  # fmt: skip
-    placed = client.post("/cart/", {"payment_method": "invoice", "po_number": "PO-9", **choices})
+    placed = client.post(
+        "/cart/", {"payment_method": "invoice", "po_number": "PO-9", **choices, **SHIP_TO_TYPED}
+    )
 
     assert placed.status_code == 302 and placed.url == "/my/orders/"
     orders = client.get("/my/orders/")
@@ -58,7 +60,7 @@ def test_the_seller_accepts_an_order_from_its_page(garage_buyer):
     seller, parcel = seller_with_shipping()
     buyer = signed_in(garage_buyer.user)
     buyer.post(f"/cart/add/{listing_of(seller).pk}/", {"quantity": 1})
-    buyer.post("/cart/", {"payment_method": "invoice", "delivery_1": parcel.pk})
+    buyer.post("/cart/", {"payment_method": "invoice", "delivery_1": parcel.pk, **SHIP_TO_TYPED})
     order = Order.objects.get()
     seller_page = signed_in(seller.memberships.first().user)
 
@@ -73,7 +75,7 @@ def test_another_seller_cannot_decide_an_order(garage_buyer, other_dismantler_ow
     seller, parcel = seller_with_shipping()
     buyer = signed_in(garage_buyer.user)
     buyer.post(f"/cart/add/{listing_of(seller).pk}/", {"quantity": 1})
-    buyer.post("/cart/", {"payment_method": "invoice", "delivery_1": parcel.pk})
+    buyer.post("/cart/", {"payment_method": "invoice", "delivery_1": parcel.pk, **SHIP_TO_TYPED})
 
     response = signed_in(other_dismantler_owner).post(
         f"/sales/{Order.objects.get().pk}/decide/", {"action": "accept"}

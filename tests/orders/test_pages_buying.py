@@ -27,6 +27,8 @@ from orders.services.rma import RmaDetails, rma_request
 from tests.marketplace.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.orders.api_fixtures import give_invoice_terms, member_of
 from tests.orders.conftest import (
+    SHIP_TO,
+    SHIP_TO_TYPED,
     individual_seller_with_shipping,
     listing_of,
     outlet_option,
@@ -173,7 +175,8 @@ def test_a_garage_pays_by_card_at_checkout(garage_buyer):
 
     placed = signed_in(garage_buyer.user).post(
         "/cart/",
-        {"payment_method": "card", "card_payment_method": "pm_card_visa", "delivery_1": parcel.pk},
+        {"payment_method": "card", "card_payment_method": "pm_card_visa", "delivery_1": parcel.pk}
+        | SHIP_TO_TYPED,
     )
 
     assert placed.status_code == 302 and placed.url == "/my/orders/"
@@ -202,9 +205,58 @@ def test_credit_is_spent_first_when_the_buyer_asks(garage_buyer):
     assert "30.00 USD available" in client.get("/cart/").content.decode()
 
     choices = {"payment_method": "invoice", "use_credit": "on", "delivery_1": parcel.pk}
+    choices |= SHIP_TO_TYPED
     client.post("/cart/", choices)
 
     assert Order.objects.get().credit_applied == Decimal("30.00")
+
+
+def test_the_checkout_form_offers_the_garages_own_address_to_ship_to(garage_buyer):
+    garage = garage_buyer.organisation
+    garage.address, garage.city, garage.postcode = "1200 Main Street", "Evanston", "60202"
+    garage.save()
+    seller, _ = seller_with_shipping()
+    in_cart(garage_buyer, seller)
+
+    form = signed_in(garage_buyer.user).get("/cart/").context["form"]
+
+    assert form["ship_name"].value() == "Main Street Garage"
+    assert form["ship_address"].value() == "1200 Main Street"
+    assert (form["ship_city"].value(), form["ship_country"].value()) == ("Evanston", "US")
+
+
+def test_a_shipped_checkout_without_a_city_is_told_by_the_city_field(garage_buyer):
+    # given a garage with a part in its cart that the seller ships
+    give_invoice_terms(garage_buyer)
+    seller, parcel = seller_with_shipping()
+    in_cart(garage_buyer, seller)
+
+    # when it places the order with an address that has no city
+    typed = SHIP_TO_TYPED | {"ship_city": ""}
+    page = signed_in(garage_buyer.user).post(
+        "/cart/", {"payment_method": "invoice", "delivery_1": parcel.pk, **typed}
+    )
+
+    # then the page says so by the city field, and no order is placed
+    assert page.status_code == 200
+    assert page.context["form"].errors["ship_city"] == ["Give the city to ship to."]
+    html = page.content.decode()
+    assert html.index("Give the city to ship to.") > html.index('name="ship_city"')
+    assert not Order.objects.exists()
+
+
+def test_a_collected_checkout_is_placed_without_an_address(garage_buyer, outlet_counter):
+    give_invoice_terms(garage_buyer)
+    seller, _ = seller_with_shipping()
+    option = outlet_option(seller, outlet_counter)
+    in_cart(garage_buyer, seller)
+
+    placed = signed_in(garage_buyer.user).post(
+        "/cart/", {"payment_method": "invoice", "delivery_1": option.pk}
+    )
+
+    assert placed.status_code == 302
+    assert Order.objects.get().ship_to is None
 
 
 # The cart's lines
@@ -317,6 +369,16 @@ def test_the_order_page_shows_lines_totals_history_pickup_code_and_qr(garage_buy
     assert page.context["actions"] == {
         "cancel": True, "confirm_receipt": False, "request_return": False,
     }  # fmt: skip
+
+
+def test_the_order_page_shows_the_address_it_is_shipped_to(garage_buyer):
+    give_invoice_terms(garage_buyer)
+    seller, parcel = seller_with_shipping()
+    order = place(garage_buyer, {listing_of(seller): 1}, [parcel]).orders.get()
+
+    html = signed_in(garage_buyer.user).get(f"/my/orders/{order.pk}/").content.decode()
+
+    assert 'class="ship-to"' in html and SHIP_TO.name in html and SHIP_TO.address in html
 
 
 def test_another_buyers_order_is_a_404_on_every_page_and_action(garage_buyer):

@@ -11,7 +11,7 @@ from orders.models import CoreStatus, OrderStatus, ReturnCase, ReturnStatus, Rma
 from orders.services import cores, returns, rma
 from orders.services import orders as order_services
 from tests.orders.api_fixtures import give_invoice_terms, invoice_order, member_of
-from tests.orders.conftest import listing_of, outlet_option, place, seller_with_shipping
+from tests.orders.conftest import SHIP_TO, listing_of, outlet_option, place, seller_with_shipping
 from tests.orders.core_scenes import (
     CORE_CHARGE,
     add_photo,
@@ -134,6 +134,24 @@ def test_the_order_page_shows_lines_buyer_outlet_payment_and_history(for_the_out
     assert "Invoice with net terms" in html and 'class="payment-status">Pending' in html
     assert "Placed, awaiting the seller to Accepted by the seller" in html
     assert page.context["steps"] == {"ready", "cancel"}
+
+
+def test_the_order_page_shows_the_address_the_buyer_gave_not_its_organisations(garage_buyer):
+    # given a garage whose own address differs from the one it had the parcel shipped to
+    give_invoice_terms(garage_buyer)
+    garage = garage_buyer.organisation
+    garage.address, garage.city = "1 Old Depot Road", "Skokie"
+    garage.save()
+    seller, parcel = seller_with_shipping()
+    order = place(garage_buyer, {listing_of(seller): 1}, [parcel], ship_to=SHIP_TO).orders.get()
+
+    # when the seller opens the order
+    html = seller_of(order).get(f"/sales/{order.pk}/").content.decode()
+
+    # then it sees where to ship it: the order's own address
+    assert "Ship to:" in html and SHIP_TO.name in html
+    assert SHIP_TO.address in html and f"{SHIP_TO.postcode} {SHIP_TO.city}, US" in html
+    assert "Old Depot Road" not in html and "ask the buyer" not in html
 
 
 def test_the_seller_accepts_then_marks_the_outlet_order_ready_and_sees_it_in_the_history(

@@ -21,6 +21,7 @@ from orders.api.serializers import (
 from orders.api.views.common import buyer_for, is_schema_generation, validated
 from orders.filters import CheckoutFilter, OrderFilter
 from orders.models import Checkout, Order
+from orders.parties import ShipTo
 from orders.services import orders
 from orders.services.cart import cart_line_set
 from orders.services.checkout import CheckoutRequest, checkout_place
@@ -79,8 +80,11 @@ class CheckoutListApi(generics.ListAPIView):
     def post(self, request):
         fields = validated(CheckoutInputSerializer, request)
         buyer = buyer_for(request)
+        ship_to = fields.pop("ship_to")
         checkout_request = CheckoutRequest(
-            delivery_option_ids=tuple(fields.pop("delivery_options")), **fields
+            delivery_option_ids=tuple(fields.pop("delivery_options")),
+            ship_to=ShipTo(**ship_to) if ship_to else None,
+            **fields,
         )
         checkout = checkout_place(buyer=buyer, request=checkout_request)
         checkout = selectors.checkouts_of_buyer(buyer).get(pk=checkout.pk)

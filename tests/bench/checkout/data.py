@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .load import API, DATABASE, THREADS, WORKERS, BuyerRef, CartPlan, LoadPlan, say
+from .load import (
+    API,
+    DATABASE,
+    SHIP_TO,
+    THREADS,
+    WORKERS,
+    BuyerRef,
+    CartPlan,
+    LoadPlan,
+    say,
+)  # fmt: skip
 
 SELLERS = 10
 LINES = ((1, 40), (2, 30), (3, 20), (4, 10))  # lines per cart, weight
@@ -244,7 +254,9 @@ def queries_per_checkout(world: World, prefix: str, sellers: int) -> int | None:
     with _tasks_in_process():
         for listing_id, quantity in cart.lines:
             client.put(f"{API}cart/lines/{listing_id}/", {"quantity": quantity}, "application/json")
-        body = {"payment_method": "invoice", "delivery_options": list(cart.options)}
+        body = {
+            "payment_method": "invoice", "delivery_options": list(cart.options), "ship_to": SHIP_TO
+        }  # fmt: skip
         with CaptureQueriesContext(connection) as context, _queries_in_tasks(context) as tasks:
             response = client.post(f"{API}checkouts/", body, "application/json")
     if response.status_code != 201:
