@@ -86,6 +86,8 @@ def _payment_methods(buyer: Buyer, cart) -> list[str]:
         buyer.is_business and InvoiceTerms.objects.filter(organisation=buyer.organisation).exists()
     )
     usable = set(PaymentMethod.values)
+    if not settings.STRIPE_SECRET_KEY.startswith("sk_test_"):
+        usable.discard(PaymentMethod.CARD)
     for group in cart.sellers:
         business = seller_is_business(seller_organisation=group.seller_organisation)
         allowed_by_seller = set()
@@ -96,12 +98,10 @@ def _payment_methods(buyer: Buyer, cart) -> list[str]:
                 delivery_kind=option.kind,
             )
             allowed = channels.payment_methods(channel=channel, buyer_has_invoice_terms=has_terms)
-            option.payment_methods = [m for m in PaymentMethod.values if m in allowed]
+            option.payment_methods = [m for m in PaymentMethod.values if m in allowed & usable]
             option.payment_labels = [PaymentMethod(m).label for m in option.payment_methods]
             allowed_by_seller |= set(option.payment_methods)
         usable &= allowed_by_seller
-    if not settings.STRIPE_SECRET_KEY.startswith("sk_test_"):
-        usable.discard(PaymentMethod.CARD)
     return [method for method in PaymentMethod.values if method in usable]
 
 

@@ -135,6 +135,11 @@ def test_card_is_not_offered_where_stripe_is_not_configured(garage_buyer, settin
         "invoice"
     ]
     assert b'name="card_payment_method"' not in page.content
+    # nor among what each delivery option can be paid by
+    options = [
+        option for group in page.context["cart"].sellers for option in group.delivery_options
+    ]
+    assert all("card" not in option.payment_methods for option in options)
 
 
 def test_the_cart_shows_the_outlet_name_and_full_address_of_a_pickup_option(
