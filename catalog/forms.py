@@ -79,8 +79,10 @@ class ChangesSinceShown:
 
     def changes_to(self, listing: Listing) -> dict:
         """The service arguments for the changed fields; adds an error (and returns nothing) for
-        each field changed by someone else since the page was shown."""
+        each field changed by someone else since the page was shown. `expected` then holds the
+        values shown of the changed fields, for the service to check again under its lock."""
         changes, stale = {}, False
+        self.expected = {}
         for name in self.changed_data:
             field = self.fields[name]
             if not field.show_hidden_initial:
@@ -92,6 +94,8 @@ class ChangesSinceShown:
                 stale = True
                 continue
             changes[self.service_names.get(name, name)] = self.cleaned_data[name]
+            if name not in self.service_names:
+                self.expected[name] = shown
         return {} if stale else changes
 
     def current_value(self, listing: Listing, name: str):

@@ -3,8 +3,10 @@
 Each function is one business action in its own transaction. Feeds live in catalog/feeds/.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -170,8 +172,14 @@ def listing_create(*, seller: Seller, seller_sku: str, publish: bool = False, **
     return listing
 
 
-def listing_update(*, listing: Listing, seller: Seller, **changes) -> Listing:
-    """Change a listing's terms; the status follows the stock (active <-> sold out)."""
+def listing_update(
+    *, listing: Listing, seller: Seller, expected: Mapping[str, Any] | None = None, **changes
+) -> Listing:
+    """Change a listing's terms; the status follows the stock (active <-> sold out).
+
+    `expected` holds the values the caller last saw of the fields it changes (a page open while
+    a sale or another tab changed them): if one differs under the row lock, Conflict names it
+    with its value now and nothing is written."""
     unknown = set(changes) - LISTING_FIELDS - {"seller_sku"}
     if unknown:
         raise DomainError(
@@ -179,6 +187,20 @@ def listing_update(*, listing: Listing, seller: Seller, **changes) -> Listing:
         )
     with transaction.atomic():
         locked = Listing.objects.select_for_update().get(pk=listing.pk)
+        moved = {
+            name: getattr(locked, name)
+            for name, seen in (expected or {}).items()
+            if getattr(locked, name) != seen
+        }
+        if moved:
+            raise Conflict(
+                _("The listing changed since it was shown."),
+                fields={
+                    name: [_("Someone changed this meanwhile: it is now %(value)s.")
+                           % {"value": "-" if now in (None, "") else now}]
+                    for name, now in moved.items()
+                },
+            )  # fmt: skip
         for name, value in changes.items():
             setattr(locked, name, value)
         _prepare(locked, seller)

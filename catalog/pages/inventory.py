@@ -106,7 +106,9 @@ def _quick_edit_saved(request, form: QuickEditForm, listing: Listing) -> bool:
         messages.info(request, _("Nothing changed on %(sku)s.") % {"sku": listing.seller_sku})
         return True
     try:
-        services.listing_update(listing=listing, seller=seller_of_request(request), **changes)
+        services.listing_update(
+            listing=listing, seller=seller_of_request(request), expected=form.expected, **changes
+        )
     except DomainError as error:
         show_refusal(form, error, default_field="price", field_names=FORM_NAMES)
         return False

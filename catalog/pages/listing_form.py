@@ -96,7 +96,12 @@ def _updated(request, form: ListingForm, listing: Listing) -> bool:
         return False
     if changes:
         try:
-            services.listing_update(listing=listing, seller=seller_of_request(request), **changes)
+            services.listing_update(
+                listing=listing,
+                seller=seller_of_request(request),
+                expected=form.expected,
+                **changes,
+            )
         except DomainError as error:
             show_refusal(form, error, default_field=None)
             return False

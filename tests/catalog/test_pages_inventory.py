@@ -19,6 +19,8 @@ from catalog.models import (
     ListingStatus,
     PassportEvent,
 )
+from catalog.services import Seller, listing_update
+from marketplace.errors import Conflict
 from tests.catalog.factories import (
     ListingFactory,
     LocationFactory,
@@ -228,6 +230,26 @@ def test_quick_edit_of_a_quantity_changed_meanwhile_is_refused_showing_the_new_v
     assert again.status_code == 302
     alternator.refresh_from_db()
     assert alternator.quantity_on_hand == 7
+
+
+def test_the_update_checks_what_the_page_showed_again_under_the_row_lock(
+    dismantler, dismantler_owner, alternator
+):
+    # a sale lands between the page's own check and the service's lock
+    Listing.objects.filter(pk=alternator.pk).update(quantity_on_hand=1)
+    seller = Seller(organisation=dismantler, user=dismantler_owner)
+
+    with pytest.raises(Conflict) as refused:
+        listing_update(
+            listing=alternator, seller=seller, expected={"quantity_on_hand": 3},
+            quantity_on_hand=7, price=Decimal("95.00"),
+        )  # fmt: skip
+
+    assert refused.value.fields["quantity_on_hand"] == [
+        "Someone changed this meanwhile: it is now 1."
+    ]
+    alternator.refresh_from_db()
+    assert (alternator.price, alternator.quantity_on_hand) == (Decimal("89.00"), 1)
 
 
 def test_quick_edit_to_zero_on_hand_makes_an_active_listing_sold_out(seller, alternator):
