@@ -3,9 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalog.forms import PhotosField
 from orders.models import OrderStatus, PaymentMethod, RefundRoute, RmaReason
 from orders.parties import SHIP_TO_MAX_LENGTHS, ShipTo
 from orders.services.cart import MAX_LINE_QUANTITY
+from orders.services.rma import RmaDetails
 
 
 class CartAddForm(forms.Form):
@@ -144,6 +146,10 @@ class ReturnRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label=_("What is wrong with it (optional)"),
     )
+    photos = PhotosField(label=_("Photos (optional)"), required=False)
+
+    def details(self) -> RmaDetails:
+        return RmaDetails(**{k: v for k, v in self.cleaned_data.items() if k != "photos"})
 
 
 class ReturnShipForm(forms.Form):

@@ -244,7 +244,8 @@ def _render_order(request, order, *, cancel_form=None, return_forms=None):
         "pickup_qr": qr_svg(order.pickup_code) if show_qr else "",
         "cancel_form": cancel_form or OrderCancelForm(),
     }
-    return render(request, "orders/order.html", context)
+    refused = any(form.errors for form in [cancel_form, *return_forms.values()] if form)
+    return render(request, "orders/order.html", context, status=400 if refused else 200)
 
 
 @login_required
@@ -295,12 +296,13 @@ def order_line_return(request, order_id: int, line_id: int):
     buyer = buyer_of(request)
     order = _order_of(buyer, order_id)
     line = get_object_or_404(order.lines.all(), pk=line_id)
-    form = ReturnRequestForm(request.POST, prefix=f"line-{line.pk}")
+    form = ReturnRequestForm(request.POST, request.FILES, prefix=f"line-{line.pk}")
     if form.is_valid():
         try:
             case = rma.rma_request(
-                order_line=line, buyer=buyer, details=rma.RmaDetails(**form.cleaned_data)
-            )
+                order_line=line, buyer=buyer, details=form.details(),
+                photos=form.cleaned_data["photos"],
+            )  # fmt: skip
         except DomainError as error:
             show_refusal(form, error, default_field=NON_FIELD_ERRORS)
         else:

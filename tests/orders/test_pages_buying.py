@@ -1,10 +1,13 @@
 """The buyer's pages: checkout on the cart page, the cart's lines, the orders list and page with
 their actions, the cores owed, the credit statement and the returns."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from PIL import Image
 
 from marketplace.models import OrganisationKind
 from orders.models import (
@@ -426,7 +429,7 @@ def test_a_cancellation_after_acceptance_is_refused_on_the_page(garage_buyer):
 
     page = signed_in(garage_buyer.user).post(f"/my/orders/{order.pk}/cancel/")
 
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert "already accepted" in page.context["cancel_form"].non_field_errors()[0]
     assert Order.objects.get().status == OrderStatus.ACCEPTED
 
@@ -449,6 +452,16 @@ def test_a_consumer_confirms_receipt_of_a_private_sale(consumer):
     assert Order.objects.get().status == OrderStatus.COMPLETED
 
 
+def png_file(name: str = "crack.png") -> SimpleUploadedFile:
+    data = io.BytesIO()
+    Image.new("RGB", (4, 4), "gray").save(data, "PNG")
+    return SimpleUploadedFile(name, data.getvalue(), content_type="image/png")
+
+
+def text_file() -> SimpleUploadedFile:
+    return SimpleUploadedFile("crack.png", b"not an image", content_type="image/png")
+
+
 def test_a_return_of_more_units_than_bought_is_told_by_the_quantity_field(garage_buyer):
     order = delivered_by_parcel(garage_buyer)
     line = order.lines.get()
@@ -460,7 +473,7 @@ def test_a_return_of_more_units_than_bought_is_told_by_the_quantity_field(garage
          f"{prefix}-refund_route": "original"},
     )  # fmt: skip
 
-    assert page.status_code == 200
+    assert page.status_code == 400
     form = page.context["lines"][0].return_form
     assert form.errors["quantity"] == ["1 of 1 units of this line can still be returned."]
     assert not ReturnCase.objects.filter(kind=ReturnKind.RMA).exists()
@@ -480,6 +493,25 @@ def test_a_buyer_asks_to_return_a_delivered_part(garage_buyer):
     assert response.status_code == 302
     case = ReturnCase.objects.get(kind=ReturnKind.RMA)
     assert (case.status, case.quantity, case.reason) == (ReturnStatus.REQUESTED, 1, "faulty")
+
+
+def test_a_return_request_takes_photos_and_refuses_a_file_that_is_no_image(garage_buyer):
+    order = delivered_by_parcel(garage_buyer)
+    line = order.lines.get()
+    prefix = f"line-{line.pk}"
+    url = f"/my/orders/{order.pk}/lines/{line.pk}/return/"
+    fields = {f"{prefix}-quantity": 1, f"{prefix}-reason": RmaReason.FAULTY,
+              f"{prefix}-refund_route": "credit"}  # fmt: skip
+    client = signed_in(garage_buyer.user)
+
+    refused = client.post(url, {**fields, f"{prefix}-photos": [text_file()]})
+    assert refused.status_code == 400
+    assert refused.context["lines"][0].return_form.errors["photos"]
+    assert not ReturnCase.objects.exists()
+
+    response = client.post(url, {**fields, f"{prefix}-photos": [png_file()]})
+    assert response.status_code == 302
+    assert ReturnCase.objects.get(kind=ReturnKind.RMA).photos.count() == 1
 
 
 def test_a_return_reason_the_channel_does_not_allow_is_told_by_the_reason_field(garage_buyer):
