@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import BadgeSubject, Currency, Listing, ProductLine
-from certification.models import CertificateStatus, Scheme, WarrantyPlan
+from certification.models import Scheme
 from marketplace.models import Organisation
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -50,25 +50,6 @@ class SchemeUpdateForm(forms.Form):
         min_value=1, max_value=3650, label=_("Days a certificate is valid")
     )
     active = forms.BooleanField(required=False, label=_("Issues new certificates"))
-
-
-class CertificateFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        choices=[("", _("Any status")), *CertificateStatus.choices],
-        required=False,
-        label=_("Status"),
-    )
-    scheme = forms.ModelChoiceField(
-        queryset=Scheme.objects.none(), required=False, empty_label=_("Any scheme"),
-        label=_("Scheme"),
-    )  # fmt: skip
-    q = forms.CharField(
-        max_length=100, required=False, label=_("Number, part, product line or seller")
-    )
-
-    def __init__(self, *args, schemes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["scheme"].queryset = schemes
 
 
 SUBJECT_FIELDS = ("listing", "product_line", "seller_organisation")
@@ -218,26 +199,6 @@ class PlanCreateForm(forms.Form):
         if values["minimum_premium"] is None:
             values["minimum_premium"] = Decimal("0")
         return values
-
-
-class PolicyFilterForm(forms.Form):
-    plan = forms.ModelChoiceField(
-        queryset=WarrantyPlan.objects.none(), required=False, empty_label=_("Any plan"),
-        label=_("Plan"),
-    )  # fmt: skip
-    q = forms.CharField(max_length=100, required=False, label=_("Policy number, part or holder"))
-
-    def __init__(self, *args, plans, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans
-
-
-class ClaimFilterForm(forms.Form):
-    status = forms.ChoiceField(required=False, label=_("Status"))
-
-    def __init__(self, *args, statuses, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Any status")), *statuses]
 
 
 class ClaimApproveForm(forms.Form):

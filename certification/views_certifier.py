@@ -9,14 +9,14 @@ refusals are shown next to the field they name.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certification import selectors
+from certification.filters import CertificateFilter
 from certification.forms import (
-    CertificateFilterForm,
     CertificateIssueForm,
     CertificateReasonForm,
     EvidenceForm,
@@ -108,33 +108,25 @@ def scheme_edit(request, scheme_id: int):
 # Certificates
 
 
-def _filtered(certificates, form: CertificateFilterForm):
-    if not form.is_valid():
-        return certificates
-    status, scheme, text = (form.cleaned_data[name] for name in ("status", "scheme", "q"))
-    if status:
-        certificates = certificates.filter(status=status)
-    if scheme:
-        certificates = certificates.filter(scheme=scheme)
-    if text:
-        certificates = certificates.filter(
-            Q(number__icontains=text)
-            | Q(listing__title__icontains=text)
-            | Q(product_line__name__icontains=text)
-            | Q(seller_organisation__name__icontains=text)
-        )
-    return certificates
-
-
 @login_required
 def certificate_list(request):
     """The certifier's certificates, newest first, filtered by status, scheme and text."""
     certifier = _certifier(request)
-    form = CertificateFilterForm(request.GET or None, schemes=selectors.schemes_of(certifier))
-    page = page_of(_filtered(selectors.certificates_of(certifier), form), request)
+    filterset = CertificateFilter(
+        request.GET or None,
+        queryset=selectors.certificates_of(certifier),
+        schemes=selectors.schemes_of(certifier),
+    )
+    page = page_of(filterset.qs, request)
     rows = [(certificate, selectors.subject_description(certificate)) for certificate in page]
-    context = {"certifier": certifier, "form": form, "page": page, "rows": rows}
-    status = 400 if form.is_bound and not form.is_valid() else 200
+    context = {
+        "certifier": certifier,
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "rows": rows,
+    }
+    status = 400 if filterset.refused else 200
     return render(request, "certification/certificates.html", context, status=status)
 
 

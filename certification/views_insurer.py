@@ -8,18 +8,17 @@ service's decision (`claim_payable`, `claim_approve`); its refusal is shown by t
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certification import selectors_warranty as selectors
+from certification.filters import ClaimFilter, PolicyFilter
 from certification.forms import (
     ClaimApproveForm,
-    ClaimFilterForm,
     ClaimReasonForm,
     PlanCreateForm,
-    PolicyFilterForm,
 )
 from certification.models import CLAIM_TRANSITIONS, Claim, ClaimStatus
 from certification.services import warranty as services
@@ -89,31 +88,17 @@ def plan_detail(request, plan_id: int):
 # Policies
 
 
-def _policies_filtered(policies, form: PolicyFilterForm):
-    if not form.is_valid():
-        return policies
-    plan, text = form.cleaned_data["plan"], form.cleaned_data["q"]
-    if plan:
-        policies = policies.filter(plan=plan)
-    if text:
-        policies = policies.filter(
-            Q(number__icontains=text)
-            | Q(listing__title__icontains=text)
-            | Q(holder_name__icontains=text)
-            | Q(sale_reference__icontains=text)
-        )
-    return policies
-
-
 @login_required
 def policy_list(request):
     """The policies issued under the insurer's plans, filtered by plan and text."""
     insurer = _insurer(request)
-    form = PolicyFilterForm(request.GET or None, plans=selectors.plans_of_insurer(insurer))
     policies = selectors.policies_visible_to(request.user, insurer).filter(plan__insurer=insurer)
-    page = page_of(_policies_filtered(policies, form), request)
-    context = {"insurer": insurer, "form": form, "page": page}
-    status = 400 if form.is_bound and not form.is_valid() else 200
+    filterset = PolicyFilter(
+        request.GET or None, queryset=policies, plans=selectors.plans_of_insurer(insurer)
+    )
+    page = page_of(filterset.qs, request)
+    context = {"insurer": insurer, "filterset": filterset, "form": filterset.form, "page": page}
+    status = 400 if filterset.refused else 200
     return render(request, "certification/policies.html", context, status=status)
 
 
@@ -124,12 +109,11 @@ def policy_list(request):
 def claim_list(request):
     """The claims on the insurer's policies, newest first; filtered by status."""
     insurer = _insurer(request)
-    form = ClaimFilterForm(request.GET or None, statuses=ClaimStatus.choices)
     claims = selectors.claims_of_insurer(insurer).select_related("policy__listing")
-    if form.is_valid() and form.cleaned_data["status"]:
-        claims = claims.filter(status=form.cleaned_data["status"])
-    context = {"insurer": insurer, "form": form, "page": page_of(claims, request)}
-    status = 400 if form.is_bound and not form.is_valid() else 200
+    filterset = ClaimFilter(request.GET or None, queryset=claims)
+    page = page_of(filterset.qs, request)
+    context = {"insurer": insurer, "filterset": filterset, "form": filterset.form, "page": page}
+    status = 400 if filterset.refused else 200
     return render(request, "certification/claims.html", context, status=status)
 
 
