@@ -41,6 +41,11 @@ def show_refusal(
             form.add_error(field, reason)
 
 
+def status_for(*forms: forms.Form | None) -> int:
+    """The status of a page showing `forms`: 400 once any of them was refused, else 200."""
+    return 400 if any(form is not None and form.errors for form in forms) else 200
+
+
 PRIVATE = "private"
 ACCOUNT_KIND_CHOICES = [(PRIVATE, _("A private person buying or selling my own parts"))] + [
     (kind.value, kind.label) for kind in OrganisationKind if kind in SELF_REGISTERED_KINDS

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from catalog.models import Listing
 from catalog.selectors import PUBLIC_STATUSES
 from marketplace.errors import DomainError
-from marketplace.forms import show_refusal
+from marketplace.forms import show_refusal, status_for
 from orders import channels, selectors, selectors_credit
 from orders.filters import OrderFilter
 from orders.forms.buying import (
@@ -140,7 +140,8 @@ def _render_cart(request, buyer: Buyer, cart, form: CheckoutForm, line_forms=Non
     accounts = selectors_credit.credit_accounts_of(request.user, buyer.organisation)
     credit = accounts.filter(kind=AccountKind.BUYER_CREDIT, balance__gt=0)
     context = {"cart": cart, "form": form, "credit_accounts": credit}
-    return render(request, "orders/cart.html", context)
+    status = status_for(form, *line_forms.values())
+    return render(request, "orders/cart.html", context, status=status)
 
 
 @login_required
@@ -244,8 +245,8 @@ def _render_order(request, order, *, cancel_form=None, return_forms=None):
         "pickup_qr": qr_svg(order.pickup_code) if show_qr else "",
         "cancel_form": cancel_form or OrderCancelForm(),
     }
-    refused = any(form.errors for form in [cancel_form, *return_forms.values()] if form)
-    return render(request, "orders/order.html", context, status=400 if refused else 200)
+    status = status_for(cancel_form, *return_forms.values())
+    return render(request, "orders/order.html", context, status=status)
 
 
 @login_required

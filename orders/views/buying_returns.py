@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import Location, LocationKind
 from marketplace.errors import DomainError
-from marketplace.forms import show_refusal
+from marketplace.forms import show_refusal, status_for
 from orders import selectors_credit, selectors_returns
 from orders.forms.buying import ReturnShipForm
 from orders.models import AccountKind, CoreStatus, ReturnKind, ReturnStatus
@@ -98,7 +98,8 @@ def _render_returns(request, buyer: Buyer, ship_forms=None):
         case.history = list(case.events.all())
         for event in case.history:
             event.to_label = RETURN_STATUS_LABELS.get(event.to_status, event.to_status)
-    return render(request, "orders/buyer_returns.html", {"cases": page})
+    status = status_for(*ship_forms.values())
+    return render(request, "orders/buyer_returns.html", {"cases": page}, status=status)
 
 
 @login_required

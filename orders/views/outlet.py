@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.api.permissions import acting_organisation
 from marketplace.errors import DomainError
-from marketplace.forms import show_refusal
+from marketplace.forms import show_refusal, status_for
 from marketplace.models import OrganisationKind
 from orders.forms.outlet import PickupForm, ReturnDropOffForm
 from orders.services import pickups, returns
@@ -61,7 +61,7 @@ def pickup_console(request):
             show_refusal(form, error, default_field="code")
     drop_off = ReturnDropOffForm(prefix="return")
     context = {"outlet": outlet, "form": form, "order": order, "drop_off": drop_off}
-    return render(request, "orders/pickup_console.html", context)
+    return render(request, "orders/pickup_console.html", context, status=status_for(form))
 
 
 @login_required
@@ -83,4 +83,4 @@ def return_drop_off(request):
             )
             return redirect("pickup-console")
     context = {"outlet": outlet, "form": PickupForm(), "order": None, "drop_off": form}
-    return render(request, "orders/pickup_console.html", context)
+    return render(request, "orders/pickup_console.html", context, status=status_for(form))

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from catalog.api.views import seller_for
 from marketplace.errors import DomainError
-from marketplace.forms import show_refusal
+from marketplace.forms import show_refusal, status_for
 from orders import selectors
 from orders.forms.selling import CancelForm, RejectForm, SalesFilterForm, ShipForm
 from orders.models import (
@@ -127,7 +127,7 @@ def _render_sale(request, order_id: int, **forms):
         "ship": forms.get("ship") or ShipForm(),
         "cancel": forms.get("cancel") or CancelForm(),
     }
-    return render(request, "orders/sale.html", context)
+    return render(request, "orders/sale.html", context, status=status_for(*forms.values()))
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.errors import DomainError
-from marketplace.forms import show_refusal
+from marketplace.forms import show_refusal, status_for
 from orders import selectors_returns
 from orders.core_rubric import FINDINGS
 from orders.forms.selling import (
@@ -83,7 +83,7 @@ def _render_case(request, case_id: int, **forms):
         "decline": forms.get("decline") or DeclineForm(),
         "inspect": forms.get("inspect") or _inspect_form(case),
     }
-    return render(request, "orders/seller_return.html", context)
+    return render(request, "orders/seller_return.html", context, status=status_for(*forms.values()))
 
 
 @login_required

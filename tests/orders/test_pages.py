@@ -50,7 +50,7 @@ def test_a_refused_checkout_is_told_on_the_page(garage_buyer):
 
     page = client.post("/cart/", {"payment_method": "invoice"})  # no terms, no delivery chosen
 
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert page.context["form"].errors
     assert not Order.objects.exists()
 

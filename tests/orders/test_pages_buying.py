@@ -172,7 +172,7 @@ def test_a_seller_without_a_delivery_choice_is_told_by_its_own_field(garage_buye
         "/cart/", {"payment_method": "invoice", "delivery_2": second_parcel.pk}
     )
 
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert page.context["form"].errors["delivery_1"] == ["Choose how this seller delivers."]
     assert not Order.objects.exists()
 
@@ -199,7 +199,7 @@ def test_card_without_its_payment_method_is_told_by_that_field(garage_buyer):
         "/cart/", {"payment_method": "card", "delivery_1": parcel.pk}
     )
 
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert page.context["form"].errors["card_payment_method"]
     assert not Order.objects.exists()
 
@@ -246,7 +246,7 @@ def test_a_shipped_checkout_without_a_city_is_told_by_the_city_field(garage_buye
     )
 
     # then the page says so by the city field, and no order is placed
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert page.context["form"].errors["ship_city"] == ["Give the city to ship to."]
     html = page.content.decode()
     assert html.index("Give the city to ship to.") > html.index('name="ship_city"')
@@ -290,7 +290,7 @@ def test_a_quantity_over_the_stock_is_told_by_the_line_quantity(garage_buyer):
 
     page = signed_in(garage_buyer.user).post(f"/cart/lines/{listing.pk}/", {"quantity": 7})
 
-    assert page.status_code == 200
+    assert page.status_code == 400
     line = page.context["cart"].sellers[0].lines[0]
     assert line.quantity_form.errors["quantity"] == ["Only 2 on hand for this listing."]
     assert f'id="id_line_{listing.pk}_quantity"' in page.content.decode()
@@ -302,7 +302,7 @@ def test_a_quantity_that_is_not_a_number_is_told_not_failed(garage_buyer):
 
     page = signed_in(garage_buyer.user).post(f"/cart/lines/{listing.pk}/", {"quantity": "lots"})
 
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert page.context["cart"].sellers[0].lines[0].quantity_form.errors["quantity"]
 
 

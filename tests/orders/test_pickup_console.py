@@ -41,7 +41,7 @@ def test_staff_find_the_order_and_see_what_to_collect(ready, outlet_staff):
 def test_a_wrong_code_is_told_next_to_the_code_field(ready, outlet_staff):
     page = staff_client(outlet_staff).post(CONSOLE, {"code": "WRONGCODE1"})
 
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert page.context["form"].errors["code"] == ["No order at this outlet has that pickup code."]
 
 
