@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import expect
 
 from catalog.models import Condition
 from tests.catalog.page_catalog import page_catalog
@@ -43,7 +44,8 @@ def test_the_switch_changes_the_language_and_keeps_the_page(page, site, catalog)
     page.goto(f"{site}/search/?q=starter")
     assert page.locator("h2").inner_text() == "搜索配件"
 
-    page.select_option("#language-switch", "en")
-    page.wait_for_url(f"{site}/search/?q=starter")
-    assert page.locator("h2").inner_text() == "Search parts"
+    with page.expect_navigation():
+        page.select_option("#language-switch", "en")
+    expect(page.locator("h2")).to_have_text("Search parts")
+    assert page.url == f"{site}/search/?q=starter"
     assert page.locator("html").get_attribute("lang") == "en"
