@@ -31,13 +31,13 @@ urlpatterns = [
     path("sales/", selling.sales_page, name="sales-page"),
     path("sales/<int:order_id>/decide/", selling.sale_decide, name="sale-decide"),
     path("sales/<int:order_id>/", selling.sale_page, name="sale-page"),
-    path("sales/<int:order_id>/accept/", selling.sale_accept, name="sale-accept"),
-    path("sales/<int:order_id>/reject/", selling.sale_reject, name="sale-reject"),
-    path("sales/<int:order_id>/ready/", selling.sale_ready, name="sale-ready"),
-    path("sales/<int:order_id>/ship/", selling.sale_ship, name="sale-ship"),
-    path("sales/<int:order_id>/delivered/", selling.sale_delivered, name="sale-delivered"),
-    path("sales/<int:order_id>/collected/", selling.sale_collected, name="sale-collected"),
-    path("sales/<int:order_id>/cancel/", selling.sale_cancel, name="sale-cancel"),
+    # One address per step of fulfilment (sale-accept, sale-ship, ...), one view for them all.
+    *(
+        path(
+            f"sales/<int:order_id>/{step}/", selling.sale_step, {"step": step}, name=f"sale-{step}"
+        )
+        for step in selling.STEPS
+    ),
     path("sales/returns/", selling_returns.seller_returns, name="seller-returns"),
     path("sales/returns/<int:case_id>/", selling_returns.seller_return_page, name="seller-return"),
     path(

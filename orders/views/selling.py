@@ -2,6 +2,10 @@
 lines, delivery, payment and history, and the steps the seller may take next. Each step is one
 POST calling one service; another seller's order is a 404."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from catalog.api.views import seller_for
@@ -80,21 +85,32 @@ def sales_page(request):
 
 @login_required
 def sale_decide(request, order_id: int):
-    """Accept or reject one of the caller's orders from the list (POST)."""
+    """Accept or reject one of the caller's orders from the list (POST); back to the list, with
+    any refusal as a message."""
     order = _sale(request, order_id)
     if request.method != "POST":
         return redirect("sales-page")
-    try:
-        if request.POST.get("action") == "accept":
-            order_services.order_accept(order=order, actor=request.user)
-            messages.success(request, _("Order %(order)s accepted.") % {"order": order.pk})
-        else:
-            reason = RejectForm(request.POST).data.get("reason", "")
-            order_services.order_reject(order=order, actor=request.user, reason=reason)
-            messages.success(request, _("Order %(order)s rejected.") % {"order": order.pk})
-    except DomainError as error:
+    chosen = STEPS["accept" if request.POST.get("action") == "accept" else "reject"]
+    form = chosen.form(request.POST) if chosen.form else None
+    if form is not None and not form.is_valid():
+        reasons = " ".join(reason for field in form.errors.values() for reason in field)
+        messages.error(request, _refusal_message(order, DomainError(reasons)))
+        return redirect("sales-page")
+    error = _taken(request, order, chosen, form)
+    if error is not None:
         messages.error(request, _refusal_message(order, error))
     return redirect("sales-page")
+
+
+def _taken(request, order: Order, step: "Step", form) -> DomainError | None:
+    """Take `step` on the order with the form's arguments and say it is done; or the refusal."""
+    arguments = form.cleaned_data if form is not None else {}
+    try:
+        step.service(order=order, actor=request.user, **arguments)
+    except DomainError as error:
+        return error
+    messages.success(request, step.done % {"order": order.pk})
+    return None
 
 
 def _refusal_message(order: Order, error: DomainError) -> str:
@@ -135,90 +151,54 @@ def sale_page(request, order_id: int):
     return _render_sale(request, order_id)
 
 
-def _take_step(request, order: Order, service, done: str, *, form=None, form_name="", **args):
-    """Run one service on the order for the caller; on success say `done` and go back to the
-    order page (PRG). A refusal naming a field of `form` is shown by that field; any other is a
-    message naming the reason."""
-    try:
-        service(order=order, actor=request.user, **args)
-    except DomainError as error:
-        if form is not None and error.fields:
-            show_refusal(form, error, default_field=next(iter(form.fields)))
-            return _render_sale(request, order.pk, **{form_name: form})
+@dataclass(frozen=True)
+class Step:
+    """One step of fulfilment: the service it calls, what is said once done, and the form of
+    the arguments it takes (if any), named in the page's context by the step."""
+
+    service: Callable[..., Order]
+    done: str
+    form: type[forms.Form] | None = None
+
+
+STEPS = {
+    "accept": Step(order_services.order_accept, gettext_lazy("Order %(order)s accepted.")),
+    "reject": Step(
+        order_services.order_reject, gettext_lazy("Order %(order)s rejected."), RejectForm
+    ),
+    "ready": Step(
+        order_services.order_mark_ready_for_pickup,
+        gettext_lazy("Order %(order)s is ready for pickup."),
+    ),
+    "ship": Step(order_services.order_ship, gettext_lazy("Order %(order)s shipped."), ShipForm),
+    "delivered": Step(
+        order_services.order_mark_delivered, gettext_lazy("Order %(order)s marked delivered.")
+    ),
+    "collected": Step(
+        order_services.order_mark_collected_at_yard,
+        gettext_lazy("Order %(order)s collected at your yard."),
+    ),
+    "cancel": Step(
+        order_services.order_cancel, gettext_lazy("Order %(order)s cancelled."), CancelForm
+    ),
+}
+
+
+@login_required
+@require_POST
+def sale_step(request, order_id: int, step: str):
+    """Take one step on one of the caller's orders (POST), then go back to the order page
+    (PRG). Bad input, or a refusal naming a field of the step's form, is shown by that field;
+    any other refusal is a message naming the reason."""
+    order = _sale(request, order_id)
+    chosen = STEPS[step]
+    form = chosen.form(request.POST) if chosen.form else None
+    if form is not None and not form.is_valid():
+        return _render_sale(request, order.pk, **{step: form})
+    error = _taken(request, order, chosen, form)
+    if error is not None and form is not None and error.fields:
+        show_refusal(form, error, default_field=next(iter(form.fields)))
+        return _render_sale(request, order.pk, **{step: form})
+    if error is not None:
         messages.error(request, _refusal_message(order, error))
-    else:
-        messages.success(request, done % {"order": order.pk})
     return redirect("sale-page", order_id=order.pk)
-
-
-@login_required
-@require_POST
-def sale_accept(request, order_id: int):
-    done = _("Order %(order)s accepted.")
-    return _take_step(request, _sale(request, order_id), order_services.order_accept, done)
-
-
-@login_required
-@require_POST
-def sale_reject(request, order_id: int):
-    order = _sale(request, order_id)
-    form = RejectForm(request.POST)
-    if not form.is_valid():
-        return _render_sale(request, order.pk, reject=form)
-    done = _("Order %(order)s rejected.")
-    return _take_step(
-        request, order, order_services.order_reject, done,
-        form=form, form_name="reject", reason=form.cleaned_data["reason"],
-    )  # fmt: skip
-
-
-@login_required
-@require_POST
-def sale_ready(request, order_id: int):
-    done = _("Order %(order)s is ready for pickup.")
-    service = order_services.order_mark_ready_for_pickup
-    return _take_step(request, _sale(request, order_id), service, done)
-
-
-@login_required
-@require_POST
-def sale_ship(request, order_id: int):
-    order = _sale(request, order_id)
-    form = ShipForm(request.POST)
-    if not form.is_valid():
-        return _render_sale(request, order.pk, ship=form)
-    done = _("Order %(order)s shipped.")
-    return _take_step(
-        request, order, order_services.order_ship, done,
-        form=form, form_name="ship", **form.cleaned_data,
-    )  # fmt: skip
-
-
-@login_required
-@require_POST
-def sale_delivered(request, order_id: int):
-    done = _("Order %(order)s marked delivered.")
-    service = order_services.order_mark_delivered
-    return _take_step(request, _sale(request, order_id), service, done)
-
-
-@login_required
-@require_POST
-def sale_collected(request, order_id: int):
-    done = _("Order %(order)s collected at your yard.")
-    service = order_services.order_mark_collected_at_yard
-    return _take_step(request, _sale(request, order_id), service, done)
-
-
-@login_required
-@require_POST
-def sale_cancel(request, order_id: int):
-    order = _sale(request, order_id)
-    form = CancelForm(request.POST)
-    if not form.is_valid():
-        return _render_sale(request, order.pk, cancel=form)
-    done = _("Order %(order)s cancelled.")
-    return _take_step(
-        request, order, order_services.order_cancel, done,
-        form=form, form_name="cancel", reason=form.cleaned_data["reason"],
-    )  # fmt: skip

@@ -70,6 +70,27 @@ def test_the_seller_accepts_an_order_from_its_page(garage_buyer):
     assert Order.objects.get().status == OrderStatus.ACCEPTED
 
 
+def test_a_rejection_from_the_list_needs_its_reason(garage_buyer):
+    InvoiceTermsFactory(organisation=garage_buyer.organisation, credit_limit=Decimal("5000"))
+    seller, parcel = seller_with_shipping()
+    buyer = signed_in(garage_buyer.user)
+    buyer.post(f"/cart/add/{listing_of(seller).pk}/", {"quantity": 1})
+    buyer.post("/cart/", {"payment_method": "invoice", "delivery_1": parcel.pk, **SHIP_TO_TYPED})
+    order = Order.objects.get()
+    seller_page = signed_in(seller.memberships.first().user)
+
+    refused = seller_page.post(
+        f"/sales/{order.pk}/decide/", {"action": "reject", "reason": ""}, follow=True
+    )
+    assert f"Order {order.pk} was not changed" in refused.content.decode()
+    assert Order.objects.get().status == OrderStatus.PLACED
+
+    seller_page.post(
+        f"/sales/{order.pk}/decide/", {"action": "reject", "reason": "Sold at the counter"}
+    )
+    assert Order.objects.get().status == OrderStatus.CANCELLED
+
+
 def test_another_seller_cannot_decide_an_order(garage_buyer, other_dismantler_owner):
     InvoiceTermsFactory(organisation=garage_buyer.organisation, credit_limit=Decimal("5000"))
     seller, parcel = seller_with_shipping()
