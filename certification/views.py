@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -43,11 +41,6 @@ def organisation_acting_as(request, kind: str, refusal: str) -> Organisation:
     if organisation is None or organisation.kind != kind:
         raise PermissionDenied(refusal)
     return organisation
-
-
-def page_of(queryset: QuerySet, request) -> Page:
-    """One page of a list (`?page=`): a count and one slice, whatever the list's length."""
-    return Paginator(queryset, ROWS_PER_PAGE).get_page(request.GET.get("page"))
 
 
 @dataclass(frozen=True)

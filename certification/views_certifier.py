@@ -32,15 +32,16 @@ from certification.models import (
 )
 from certification.services import certificates as services
 from certification.views import (
+    ROWS_PER_PAGE,
     document_download,
     documents_of,
     history_of,
     organisation_acting_as,
-    page_of,
 )
 from marketplace.errors import DomainError
 from marketplace.forms import show_refusal
 from marketplace.models import Organisation, OrganisationKind
+from marketplace.pages import page_of
 
 # Each change of a certificate's status: its service, the status it leads to, what is said.
 CHANGES = {
@@ -117,7 +118,7 @@ def certificate_list(request):
         queryset=selectors.certificates_of(certifier),
         schemes=selectors.schemes_of(certifier),
     )
-    page = page_of(filterset.qs, request)
+    page = page_of(request, filterset.qs, ROWS_PER_PAGE)
     rows = [(certificate, selectors.subject_description(certificate)) for certificate in page]
     context = {
         "certifier": certifier,

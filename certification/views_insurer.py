@@ -22,10 +22,16 @@ from certification.forms import (
 )
 from certification.models import CLAIM_TRANSITIONS, Claim, ClaimStatus
 from certification.services import warranty as services
-from certification.views import documents_of, history_of, organisation_acting_as, page_of
+from certification.views import (
+    ROWS_PER_PAGE,
+    documents_of,
+    history_of,
+    organisation_acting_as,
+)
 from marketplace.errors import DomainError
 from marketplace.forms import show_refusal
 from marketplace.models import Organisation, OrganisationKind
+from marketplace.pages import page_of
 
 # Each decision on a claim: its form, the status it leads to, and the field a refusal is about.
 DECISIONS = {
@@ -96,7 +102,7 @@ def policy_list(request):
     filterset = PolicyFilter(
         request.GET or None, queryset=policies, plans=selectors.plans_of_insurer(insurer)
     )
-    page = page_of(filterset.qs, request)
+    page = page_of(request, filterset.qs, ROWS_PER_PAGE)
     context = {"insurer": insurer, "filterset": filterset, "form": filterset.form, "page": page}
     status = 400 if filterset.refused else 200
     return render(request, "certification/policies.html", context, status=status)
@@ -111,7 +117,7 @@ def claim_list(request):
     insurer = _insurer(request)
     claims = selectors.claims_of_insurer(insurer).select_related("policy__listing")
     filterset = ClaimFilter(request.GET or None, queryset=claims)
-    page = page_of(filterset.qs, request)
+    page = page_of(request, filterset.qs, ROWS_PER_PAGE)
     context = {"insurer": insurer, "filterset": filterset, "form": filterset.form, "page": page}
     status = 400 if filterset.refused else 200
     return render(request, "certification/claims.html", context, status=status)

@@ -18,6 +18,7 @@ from catalog.models import Listing
 from catalog.selectors import PUBLIC_STATUSES
 from marketplace.errors import DomainError
 from marketplace.forms import show_refusal, status_for
+from marketplace.pages import page_of
 from orders import channels, selectors, selectors_credit
 from orders.filters import OrderFilter
 from orders.forms.buying import (
@@ -44,7 +45,7 @@ from orders.services import orders as order_services
 from orders.services import rma
 from orders.services.cart import MAX_LINE_QUANTITY, cart_line_set
 from orders.services.checkout import CheckoutRequest, checkout_place
-from orders.views.common import buyer_of, page_of, qr_svg
+from orders.views.common import buyer_of, qr_svg
 
 ORDERS_PER_PAGE = 25
 ORDER_STATUS_LABELS = dict(OrderStatus.choices)

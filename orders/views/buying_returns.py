@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 from catalog.models import Location, LocationKind
 from marketplace.errors import DomainError
 from marketplace.forms import show_refusal, status_for
+from marketplace.pages import page_of
 from orders import selectors_credit, selectors_returns
 from orders.forms.buying import ReturnShipForm
 from orders.models import AccountKind, CoreStatus, ReturnKind, ReturnStatus
 from orders.parties import Buyer
 from orders.services import cores, returns
-from orders.views.common import buyer_of, page_of, qr_svg
+from orders.views.common import buyer_of, qr_svg
 
 OUTLETS_LISTED = 20
 RETURN_STATUS_LABELS = dict(ReturnStatus.choices)

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from catalog.api.views import seller_for
 from marketplace.errors import DomainError
 from marketplace.forms import show_refusal, status_for
+from marketplace.pages import page_of
 from orders import selectors
 from orders.forms.selling import CancelForm, RejectForm, SalesFilterForm, ShipForm
 from orders.models import (
@@ -32,7 +32,6 @@ from orders.models import (
 from orders.services import orders as order_services
 
 S = OrderStatus
-PAGE_SIZE = 25
 STATUS_LABELS = dict(OrderStatus.choices)
 
 
@@ -78,7 +77,7 @@ def sales_page(request):
     statuses = filter_form.statuses()
     if statuses:
         sales = sales.filter(status__in=statuses)
-    page = Paginator(sales, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, sales)
     context = {"orders": page, "page": page, "filter": filter_form, "reject": RejectForm()}
     return render(request, "orders/sales.html", context)
 

@@ -5,7 +5,6 @@ a 404, and its photos are served only to the seller it was sent to."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.errors import DomainError
 from marketplace.forms import show_refusal, status_for
+from marketplace.pages import page_of
 from orders import selectors_returns
 from orders.core_rubric import FINDINGS
 from orders.forms.selling import (
@@ -24,7 +24,7 @@ from orders.forms.selling import (
 )
 from orders.models import ReturnCase, ReturnKind, ReturnPhoto, ReturnStatus
 from orders.services import cores, returns, rma
-from orders.views.selling import PAGE_SIZE, seller_of_request
+from orders.views.selling import seller_of_request
 
 R = ReturnStatus
 STATUS_LABELS = dict(ReturnStatus.choices)
@@ -65,7 +65,7 @@ def seller_returns(request):
         cases = cases.filter(status__in=statuses)
     if filter_form.chosen_kind():
         cases = cases.filter(kind=filter_form.chosen_kind())
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, cases)
     context = {"cases": page, "page": page, "filter": filter_form}
     return render(request, "orders/seller_returns.html", context)
 
